@@ -1,0 +1,2 @@
+//! The `postmortem` command.
+fn main() {}

@@ -1,0 +1,1 @@
+//! The postmortem document: Markdown with YAML front matter, its renderer, its parser and the catalogue of documents.

@@ -1,0 +1,129 @@
+//! The stable JSON form of a postmortem: what the form exports, what the
+//! CLI's `--format json` reads and writes, and what `schema` describes.
+
+use std::fmt;
+
+use crate::{Postmortem, SCHEMA_VERSION};
+
+/// Why a JSON postmortem was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JsonError {
+    /// It lists several fixes. The practice lands one.
+    SeveralFixes {
+        /// How many it lists.
+        count: usize,
+    },
+    /// It declares a schema version this build does not read.
+    UnsupportedSchemaVersion {
+        /// The version it declares.
+        found: u64,
+    },
+    /// It is not a postmortem in the JSON form.
+    Invalid {
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column of the problem.
+        column: usize,
+        /// What was wrong and what was expected.
+        message: String,
+    },
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JsonError::SeveralFixes { count } => write!(
+                f,
+                "the postmortem lists {count} fixes under \"fixes\"; a postmortem lands one fix, in \"fix\": one fix; the rest go to the retro"
+            ),
+            JsonError::UnsupportedSchemaVersion { found } => write!(
+                f,
+                "schema_version {found} is not supported: this build reads schema_version {SCHEMA_VERSION}"
+            ),
+            JsonError::Invalid {
+                line,
+                column,
+                message,
+            } => write!(f, "line {line}, column {column}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+/// Reads a postmortem from its JSON form.
+pub fn from_json(text: &str) -> Result<Postmortem, JsonError> {
+    // Look at the shape first, so that a list of fixes or a newer version is
+    // named as such rather than as an unknown field.
+    if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(text) {
+        if let Some(fixes) = map.get("fixes") {
+            let count = fixes.as_array().map_or(1, Vec::len);
+            return Err(JsonError::SeveralFixes { count });
+        }
+        match map
+            .get("schema_version")
+            .and_then(serde_json::Value::as_u64)
+        {
+            Some(v) if v != u64::from(SCHEMA_VERSION) => {
+                return Err(JsonError::UnsupportedSchemaVersion { found: v });
+            }
+            _ => {}
+        }
+    }
+    serde_json::from_str(text).map_err(|e| JsonError::Invalid {
+        line: e.line(),
+        column: e.column(),
+        message: e
+            .to_string()
+            .split(" at line ")
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    })
+}
+
+/// Writes a postmortem in its JSON form, pretty-printed, ending in a newline.
+pub fn to_json(pm: &Postmortem) -> String {
+    let mut out = serde_json::to_string_pretty(pm).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_of_fixes_is_refused_with_the_practice_rule() {
+        let err =
+            from_json(r#"{"schema_version":1,"incident":{},"fixes":[{},{},{}]}"#).unwrap_err();
+        assert_eq!(err, JsonError::SeveralFixes { count: 3 });
+        assert!(
+            err.to_string()
+                .contains("one fix; the rest go to the retro")
+        );
+    }
+
+    #[test]
+    fn other_versions_are_refused() {
+        let err = from_json(r#"{"schema_version":2,"incident":{}}"#).unwrap_err();
+        assert_eq!(err, JsonError::UnsupportedSchemaVersion { found: 2 });
+    }
+
+    #[test]
+    fn errors_carry_line_and_field() {
+        let err = from_json("{\n \"schema_version\": 1,\n \"incident\": {\"id\": \"a b\"}\n}")
+            .unwrap_err();
+        let JsonError::Invalid { line, message, .. } = err else {
+            panic!("expected Invalid");
+        };
+        assert_eq!(line, 3);
+        assert!(message.contains("incident id"), "{message}");
+    }
+
+    #[test]
+    fn json_round_trips() {
+        let pm = Postmortem::default();
+        assert_eq!(from_json(&to_json(&pm)).unwrap(), pm);
+    }
+}

@@ -1,0 +1,918 @@
+//! The postmortem as the practice defines it.
+//!
+//! A postmortem is bound to one [`Incident`], opens with the [`TimelineEntry`]
+//! list the on-call wrote during it, walks the five [`ChainLevel`]s in a
+//! [`ChainWalk`] and lands exactly one [`ChainLevelFix`]: owned, dated and
+//! testable. The absolutes of the practice live in the types: the walk has
+//! exactly five answers and the fix is a field, not a list. Everything a
+//! person has not filled in yet is an `Option` or an empty string, so a
+//! draft is a value of the same type and the linter says what is missing.
+//!
+//! This crate is pure: no I/O, no clock.
+
+mod ids;
+mod json;
+mod path;
+mod text;
+
+pub use ids::{IncidentId, InvalidName, Login, Reader, RepoPath, ServiceName};
+pub use json::{JsonError, from_json, to_json};
+pub use path::{FieldPath, SourceMap};
+pub use text::{normalize_line, normalize_prose};
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The version of the JSON form and of the document's front matter. A reader
+/// refuses any other version instead of guessing.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A point in time as a person wrote it, keeping their UTC offset.
+pub type Timestamp = DateTime<FixedOffset>;
+
+/// One postmortem: bound to one incident, with one chain-level fix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Postmortem {
+    /// Always [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The one incident this postmortem is bound to.
+    pub incident: Incident,
+    /// Who holds the postmortem: the TL, or the on-call who held the bridge.
+    #[serde(default)]
+    pub holder: Holder,
+    /// When the postmortem is held. The practice asks for within 72 hours
+    /// of the incident.
+    #[serde(default)]
+    pub held_at: Option<Timestamp>,
+    /// Everyone who took part, as they are called in the timeline. Names
+    /// may appear in the timeline only; the linter uses this list to find
+    /// them anywhere else.
+    #[serde(default)]
+    pub participants: Vec<String>,
+    /// The timeline written during the incident, oldest first.
+    #[serde(default)]
+    pub timeline: Vec<TimelineEntry>,
+    /// The walk of the five chain levels.
+    #[serde(default)]
+    pub walk: ChainWalk,
+    /// The one chain-level fix. One: the rest go to the retro.
+    #[serde(default)]
+    pub fix: ChainLevelFix,
+    /// What the runbook that was used gets from this incident.
+    #[serde(default)]
+    pub runbook: RunbookUpdate,
+    /// The decisions the incident re-opens.
+    #[serde(default)]
+    pub adrs: Vec<AdrImplication>,
+    /// Leadership who must read the artefact itself.
+    #[serde(default)]
+    pub readers: Vec<Reader>,
+}
+
+impl Default for Postmortem {
+    fn default() -> Self {
+        Self {
+            schema_version: SCHEMA_VERSION,
+            incident: Incident::default(),
+            holder: Holder::default(),
+            held_at: None,
+            participants: Vec::new(),
+            timeline: Vec::new(),
+            walk: ChainWalk::default(),
+            fix: ChainLevelFix::default(),
+            runbook: RunbookUpdate::default(),
+            adrs: Vec::new(),
+            readers: Vec::new(),
+        }
+    }
+}
+
+impl Postmortem {
+    /// The same postmortem with every prose field normalised the way a
+    /// document stores it (see [`normalize_prose`]). Parsing a rendered
+    /// document gives back exactly this value.
+    #[must_use]
+    pub fn normalized(&self) -> Postmortem {
+        let mut pm = self.clone();
+        let n = |s: &mut String| *s = normalize_prose(s);
+        let l = |s: &mut String| *s = normalize_line(s);
+        l(&mut pm.incident.title);
+        n(&mut pm.incident.user_impact);
+        for p in &mut pm.participants {
+            l(p);
+        }
+        for e in &mut pm.timeline {
+            n(&mut e.text);
+            if let Some(a) = &mut e.author {
+                l(a);
+            }
+        }
+        for level in ChainLevel::ALL {
+            n(&mut pm.walk.get_mut(level).reasoning);
+        }
+        n(&mut pm.fix.statement);
+        n(&mut pm.fix.test.statement);
+        n(&mut pm.runbook.worked);
+        n(&mut pm.runbook.did_not_work);
+        n(&mut pm.runbook.faster_next_time);
+        for adr in &mut pm.adrs {
+            l(&mut adr.title);
+            n(&mut adr.why);
+        }
+        pm
+    }
+
+    /// The date the postmortem is filed under: the day the incident started,
+    /// in the offset it was written with.
+    pub fn date(&self) -> Option<NaiveDate> {
+        self.incident.started_at.map(|t| t.date_naive())
+    }
+}
+
+/// The incident the postmortem is bound to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Incident {
+    /// The incident's identifier, e.g. `INC-2026-0142`.
+    #[serde(default)]
+    pub id: Option<IncidentId>,
+    /// A one-line title, e.g. "queue.render p95 above 2s".
+    #[serde(default)]
+    pub title: String,
+    /// The services the incident touched.
+    #[serde(default)]
+    pub services: Vec<ServiceName>,
+    /// SEV-1 (worst) to SEV-4.
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    /// When the incident started (T+0:00).
+    #[serde(default)]
+    pub started_at: Option<Timestamp>,
+    /// When it was detected (alerted, reported).
+    #[serde(default)]
+    pub detected_at: Option<Timestamp>,
+    /// When the user impact stopped.
+    #[serde(default)]
+    pub mitigated_at: Option<Timestamp>,
+    /// When the incident was closed (watch ended).
+    #[serde(default)]
+    pub resolved_at: Option<Timestamp>,
+    /// Who saw what, in numbers where possible.
+    #[serde(default)]
+    pub user_impact: String,
+}
+
+impl Incident {
+    /// How long users were affected: from start to mitigation, or to
+    /// resolution when no mitigation time is known.
+    pub fn duration(&self) -> Option<TimeDelta> {
+        let start = self.started_at?;
+        let end = self.mitigated_at.or(self.resolved_at)?;
+        (end >= start).then(|| end - start)
+    }
+}
+
+/// Incident severity, SEV-1 the worst.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub enum Severity {
+    /// Critical.
+    #[serde(rename = "SEV-1")]
+    Sev1,
+    /// Major.
+    #[serde(rename = "SEV-2")]
+    Sev2,
+    /// Minor.
+    #[serde(rename = "SEV-3")]
+    Sev3,
+    /// Low.
+    #[serde(rename = "SEV-4")]
+    Sev4,
+}
+
+impl Severity {
+    /// All severities, worst first.
+    pub const ALL: [Severity; 4] = [
+        Severity::Sev1,
+        Severity::Sev2,
+        Severity::Sev3,
+        Severity::Sev4,
+    ];
+
+    /// `SEV-1` … `SEV-4`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Sev1 => "SEV-1",
+            Severity::Sev2 => "SEV-2",
+            Severity::Sev3 => "SEV-3",
+            Severity::Sev4 => "SEV-4",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = InvalidName;
+    fn from_str(s: &str) -> Result<Self, InvalidName> {
+        let t = s.trim().to_ascii_uppercase().replace(' ', "-");
+        match t.as_str() {
+            "SEV-1" | "SEV1" => Ok(Severity::Sev1),
+            "SEV-2" | "SEV2" => Ok(Severity::Sev2),
+            "SEV-3" | "SEV3" => Ok(Severity::Sev3),
+            "SEV-4" | "SEV4" => Ok(Severity::Sev4),
+            _ => Err(InvalidName {
+                kind: "severity",
+                value: s.to_owned(),
+                expected: "one of SEV-1, SEV-2, SEV-3, SEV-4",
+            }),
+        }
+    }
+}
+
+/// Who holds the postmortem.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Holder {
+    /// Their GitHub login.
+    #[serde(default)]
+    pub login: Option<Login>,
+    /// Why they hold it.
+    #[serde(default)]
+    pub role: Option<HolderRole>,
+}
+
+/// Why someone holds the postmortem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum HolderRole {
+    /// The team's tech lead.
+    TechLead,
+    /// The on-call who held the bridge.
+    OnCall,
+}
+
+impl HolderRole {
+    /// `tech-lead` or `on-call`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HolderRole::TechLead => "tech-lead",
+            HolderRole::OnCall => "on-call",
+        }
+    }
+}
+
+impl FromStr for HolderRole {
+    type Err = InvalidName;
+    fn from_str(s: &str) -> Result<Self, InvalidName> {
+        match s.trim() {
+            "tech-lead" => Ok(HolderRole::TechLead),
+            "on-call" => Ok(HolderRole::OnCall),
+            _ => Err(InvalidName {
+                kind: "holder role",
+                value: s.to_owned(),
+                expected: "tech-lead or on-call",
+            }),
+        }
+    }
+}
+
+/// One line of the timeline. It keeps both when the event happened and
+/// when the entry was written: a timeline written during the incident has
+/// the two close together; a reconstructed one does not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineEntry {
+    /// When the event happened.
+    pub at: Timestamp,
+    /// When the entry was written, if known.
+    #[serde(default)]
+    pub written_at: Option<Timestamp>,
+    /// What happened, in the on-call's words. Names of people belong here.
+    pub text: String,
+    /// Who wrote the entry, if known.
+    #[serde(default)]
+    pub author: Option<String>,
+}
+
+/// The five chain levels, in the practice's order.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+pub enum ChainLevel {
+    /// L1 Strategy.
+    L1,
+    /// L2 Discovery.
+    L2,
+    /// L3 Scope.
+    L3,
+    /// L4 Execution.
+    L4,
+    /// L5 Operation.
+    L5,
+}
+
+impl ChainLevel {
+    /// The five levels, L1 first.
+    pub const ALL: [ChainLevel; 5] = [
+        ChainLevel::L1,
+        ChainLevel::L2,
+        ChainLevel::L3,
+        ChainLevel::L4,
+        ChainLevel::L5,
+    ];
+
+    /// `L1` … `L5`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ChainLevel::L1 => "L1",
+            ChainLevel::L2 => "L2",
+            ChainLevel::L3 => "L3",
+            ChainLevel::L4 => "L4",
+            ChainLevel::L5 => "L5",
+        }
+    }
+
+    /// The level's name: Strategy, Discovery, Scope, Execution, Operation.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChainLevel::L1 => "Strategy",
+            ChainLevel::L2 => "Discovery",
+            ChainLevel::L3 => "Scope",
+            ChainLevel::L4 => "Execution",
+            ChainLevel::L5 => "Operation",
+        }
+    }
+
+    /// `L3 Scope`.
+    pub fn label(self) -> String {
+        format!("{} {}", self.code(), self.name())
+    }
+
+    /// The practice's question for this level. Every question asks whether
+    /// the level produced the incident or failed to catch it, so "yes"
+    /// always means "this level contributed".
+    pub fn question(self) -> &'static str {
+        match self {
+            ChainLevel::L1 => "Did the strategic bet contribute to the incident?",
+            ChainLevel::L2 => "Did the brief miss a known assumption?",
+            ChainLevel::L3 => "Was a story missing, cut or slipped?",
+            ChainLevel::L4 => "Did the code, a test or the pipeline fail?",
+            ChainLevel::L5 => "Did the runbook, the alerting or the on-call response fall short?",
+        }
+    }
+}
+
+impl fmt::Display for ChainLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for ChainLevel {
+    type Err = InvalidName;
+    fn from_str(s: &str) -> Result<Self, InvalidName> {
+        let t = s.trim();
+        let code = t.split_whitespace().next().unwrap_or("");
+        ChainLevel::ALL
+            .into_iter()
+            .find(|l| {
+                code.eq_ignore_ascii_case(l.code())
+                    || t.eq_ignore_ascii_case(l.name())
+                    || t.eq_ignore_ascii_case(&l.label())
+            })
+            .ok_or_else(|| InvalidName {
+                kind: "chain level",
+                value: s.to_owned(),
+                expected: "one of L1, L2, L3, L4, L5 (Strategy, Discovery, Scope, Execution, Operation)",
+            })
+    }
+}
+
+/// The answer to a level's question.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Not answered yet.
+    #[default]
+    Unanswered,
+    /// The level did not contribute.
+    No,
+    /// The level may have contributed.
+    Possibly,
+    /// The level contributed.
+    Yes,
+}
+
+impl Verdict {
+    /// Every verdict, in the order a form offers them.
+    pub const ALL: [Verdict; 4] = [
+        Verdict::Unanswered,
+        Verdict::No,
+        Verdict::Possibly,
+        Verdict::Yes,
+    ];
+
+    /// `unanswered`, `no`, `possibly` or `yes`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Unanswered => "unanswered",
+            Verdict::No => "no",
+            Verdict::Possibly => "possibly",
+            Verdict::Yes => "yes",
+        }
+    }
+
+    /// Whether the walk found this level contributing (possibly or yes).
+    pub fn contributed(self) -> bool {
+        matches!(self, Verdict::Possibly | Verdict::Yes)
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Verdict {
+    type Err = InvalidName;
+    fn from_str(s: &str) -> Result<Self, InvalidName> {
+        Verdict::ALL
+            .into_iter()
+            .find(|v| s.trim().eq_ignore_ascii_case(v.as_str()))
+            .ok_or_else(|| InvalidName {
+                kind: "verdict",
+                value: s.to_owned(),
+                expected: "one of no, possibly, yes, unanswered",
+            })
+    }
+}
+
+/// The answer for one level: the verdict and the reasoning behind it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LevelAnswer {
+    /// Did this level produce or fail to catch the incident?
+    #[serde(default)]
+    pub verdict: Verdict,
+    /// Why: the evidence for the verdict.
+    #[serde(default)]
+    pub reasoning: String,
+}
+
+/// The walk of the five chain levels: exactly one answer per level.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChainWalk {
+    /// L1 Strategy.
+    #[serde(rename = "L1", default)]
+    pub strategy: LevelAnswer,
+    /// L2 Discovery.
+    #[serde(rename = "L2", default)]
+    pub discovery: LevelAnswer,
+    /// L3 Scope.
+    #[serde(rename = "L3", default)]
+    pub scope: LevelAnswer,
+    /// L4 Execution.
+    #[serde(rename = "L4", default)]
+    pub execution: LevelAnswer,
+    /// L5 Operation.
+    #[serde(rename = "L5", default)]
+    pub operation: LevelAnswer,
+}
+
+impl ChainWalk {
+    /// The answer for `level`.
+    pub fn get(&self, level: ChainLevel) -> &LevelAnswer {
+        match level {
+            ChainLevel::L1 => &self.strategy,
+            ChainLevel::L2 => &self.discovery,
+            ChainLevel::L3 => &self.scope,
+            ChainLevel::L4 => &self.execution,
+            ChainLevel::L5 => &self.operation,
+        }
+    }
+
+    /// The answer for `level`, to change it.
+    pub fn get_mut(&mut self, level: ChainLevel) -> &mut LevelAnswer {
+        match level {
+            ChainLevel::L1 => &mut self.strategy,
+            ChainLevel::L2 => &mut self.discovery,
+            ChainLevel::L3 => &mut self.scope,
+            ChainLevel::L4 => &mut self.execution,
+            ChainLevel::L5 => &mut self.operation,
+        }
+    }
+
+    /// The levels the walk found contributing (possibly or yes), L1 first.
+    pub fn contributing(&self) -> Vec<ChainLevel> {
+        ChainLevel::ALL
+            .into_iter()
+            .filter(|l| self.get(*l).verdict.contributed())
+            .collect()
+    }
+}
+
+/// The one chain-level fix: owned, dated, testable.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChainLevelFix {
+    /// The level the fix acts on: the level that produced the incident.
+    #[serde(default)]
+    pub level: Option<ChainLevel>,
+    /// What changes, stated at the level (never about a person).
+    #[serde(default)]
+    pub statement: String,
+    /// The GitHub login that owns the fix.
+    #[serde(default)]
+    pub owner: Option<Login>,
+    /// The day by which the fix is live.
+    #[serde(default)]
+    pub due: Option<NaiveDate>,
+    /// What proves the fix works.
+    #[serde(default)]
+    pub test: FixTest,
+    /// Where the fix stands; kept current by the Action.
+    #[serde(default)]
+    pub status: FixStatus,
+}
+
+/// What proves the fix: a statement people can check and, optionally, a
+/// binding a machine can check.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FixTest {
+    /// The observable outcome, e.g. "queue.render.p95 stays below 500ms
+    /// during the next cold start".
+    #[serde(default)]
+    pub statement: String,
+    /// A CI result that proves it, verified by the Action before the due date.
+    #[serde(default)]
+    pub binding: Option<TestBinding>,
+}
+
+/// A CI result on a branch that proves the fix. Its parts are checked when
+/// it is built or read (see [`TestBinding::new`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(
+    tag = "kind",
+    rename_all = "kebab-case",
+    deny_unknown_fields,
+    try_from = "UncheckedBinding"
+)]
+pub enum TestBinding {
+    /// A successful run of a workflow file (`.github/workflows/<file>`).
+    Workflow {
+        /// The workflow's file name, e.g. `cold-start.yml`.
+        workflow: String,
+        /// The branch the run must be on.
+        branch: String,
+    },
+    /// A successful check run with this name.
+    CheckRun {
+        /// The check run's name.
+        name: String,
+        /// The branch the check must be on.
+        branch: String,
+    },
+    /// A successful commit status with this context.
+    Status {
+        /// The status context.
+        context: String,
+        /// The branch the status must be on.
+        branch: String,
+    },
+}
+
+/// A binding as read, before its parts are checked.
+#[derive(Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+enum UncheckedBinding {
+    Workflow { workflow: String, branch: String },
+    CheckRun { name: String, branch: String },
+    Status { context: String, branch: String },
+}
+
+impl TryFrom<UncheckedBinding> for TestBinding {
+    type Error = InvalidName;
+    fn try_from(raw: UncheckedBinding) -> Result<Self, InvalidName> {
+        match raw {
+            UncheckedBinding::Workflow { workflow, branch } => {
+                TestBinding::new("workflow", &workflow, &branch)
+            }
+            UncheckedBinding::CheckRun { name, branch } => {
+                TestBinding::new("check-run", &name, &branch)
+            }
+            UncheckedBinding::Status { context, branch } => {
+                TestBinding::new("status", &context, &branch)
+            }
+        }
+    }
+}
+
+impl TestBinding {
+    /// The branch the result must be on.
+    pub fn branch(&self) -> &str {
+        match self {
+            TestBinding::Workflow { branch, .. }
+            | TestBinding::CheckRun { branch, .. }
+            | TestBinding::Status { branch, .. } => branch,
+        }
+    }
+
+    /// `workflow`, `check-run` or `status`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TestBinding::Workflow { .. } => "workflow",
+            TestBinding::CheckRun { .. } => "check-run",
+            TestBinding::Status { .. } => "status",
+        }
+    }
+
+    /// The workflow file, check name or status context.
+    pub fn target(&self) -> &str {
+        match self {
+            TestBinding::Workflow { workflow, .. } => workflow,
+            TestBinding::CheckRun { name, .. } => name,
+            TestBinding::Status { context, .. } => context,
+        }
+    }
+
+    /// Builds a binding from its three parts, checking each: the kind
+    /// (`workflow`, `check-run`, `status`), the target and the branch.
+    pub fn new(kind: &str, target: &str, branch: &str) -> Result<TestBinding, InvalidName> {
+        let bad = |kind_name: &'static str, value: &str, expected: &'static str| InvalidName {
+            kind: kind_name,
+            value: value.to_owned(),
+            expected,
+        };
+        if !is_branch_name(branch) {
+            return Err(bad(
+                "branch",
+                branch,
+                "a git branch name such as main: no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\', not starting with '-' or '/'",
+            ));
+        }
+        let target_ok = !target.trim().is_empty()
+            && target.trim() == target
+            && !target.chars().any(char::is_control)
+            && target.len() <= 200;
+        let branch = branch.to_owned();
+        match kind {
+            "workflow" => {
+                let file_ok = target_ok
+                    && (target.ends_with(".yml") || target.ends_with(".yaml"))
+                    && target
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+                if !file_ok {
+                    return Err(bad(
+                        "workflow file",
+                        target,
+                        "a workflow file name in .github/workflows, such as cold-start.yml",
+                    ));
+                }
+                Ok(TestBinding::Workflow {
+                    workflow: target.to_owned(),
+                    branch,
+                })
+            }
+            "check-run" | "status" if !target_ok => Err(bad(
+                "check name or status context",
+                target,
+                "a non-empty name without surrounding spaces or control characters",
+            )),
+            "check-run" => Ok(TestBinding::CheckRun {
+                name: target.to_owned(),
+                branch,
+            }),
+            "status" => Ok(TestBinding::Status {
+                context: target.to_owned(),
+                branch,
+            }),
+            _ => Err(bad(
+                "test binding kind",
+                kind,
+                "one of workflow, check-run, status",
+            )),
+        }
+    }
+}
+
+/// Whether `name` is a usable git branch name (the subset of
+/// `git check-ref-format --branch` a tool can pass around safely).
+pub fn is_branch_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 200
+        && !name.starts_with('-')
+        && !name.starts_with('/')
+        && !name.ends_with('/')
+        && !name.ends_with('.')
+        && !name.ends_with(".lock")
+        && !name.contains("..")
+        && !name.contains("//")
+        && !name.contains("@{")
+        && !name
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || "~^:?*[\\".contains(c))
+}
+
+/// Where the fix stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixStatus {
+    /// Not yet proven.
+    #[default]
+    Open,
+    /// The test passed on or before the due date.
+    Verified,
+    /// The test passed, but after the due date.
+    VerifiedLate,
+    /// The due date passed with no passing test.
+    Overdue,
+}
+
+impl FixStatus {
+    /// Every status.
+    pub const ALL: [FixStatus; 4] = [
+        FixStatus::Open,
+        FixStatus::Verified,
+        FixStatus::VerifiedLate,
+        FixStatus::Overdue,
+    ];
+
+    /// `open`, `verified`, `verified-late` or `overdue`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixStatus::Open => "open",
+            FixStatus::Verified => "verified",
+            FixStatus::VerifiedLate => "verified-late",
+            FixStatus::Overdue => "overdue",
+        }
+    }
+}
+
+impl fmt::Display for FixStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for FixStatus {
+    type Err = InvalidName;
+    fn from_str(s: &str) -> Result<Self, InvalidName> {
+        FixStatus::ALL
+            .into_iter()
+            .find(|v| s.trim() == v.as_str())
+            .ok_or_else(|| InvalidName {
+                kind: "fix status",
+                value: s.to_owned(),
+                expected: "one of open, verified, verified-late, overdue",
+            })
+    }
+}
+
+/// What the runbook that was used learns from the incident.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunbookUpdate {
+    /// The runbook used, e.g. `runbooks/RB-021.md`. The postmortem is
+    /// published next to it.
+    #[serde(default)]
+    pub path: Option<RepoPath>,
+    /// What worked.
+    #[serde(default)]
+    pub worked: String,
+    /// What did not.
+    #[serde(default)]
+    pub did_not_work: String,
+    /// What would be faster next time.
+    #[serde(default)]
+    pub faster_next_time: String,
+}
+
+/// A decision record the incident re-opens.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdrImplication {
+    /// The ADR's file, e.g. `docs/adr/0007-cache-warming.md`.
+    #[serde(default)]
+    pub path: Option<RepoPath>,
+    /// Its title as people know it, e.g. "ADR-0007 Cache warming".
+    #[serde(default)]
+    pub title: String,
+    /// Why the incident re-opens it.
+    #[serde(default)]
+    pub why: String,
+    /// The day the conversation is scheduled.
+    #[serde(default)]
+    pub conversation_on: Option<NaiveDate>,
+}
+
+/// The JSON Schema of [`Postmortem`]'s JSON form, generated from the types.
+pub fn json_schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(Postmortem);
+    serde_json::to_value(schema).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_parse_from_code_name_or_label() {
+        assert_eq!("L3".parse::<ChainLevel>().unwrap(), ChainLevel::L3);
+        assert_eq!("scope".parse::<ChainLevel>().unwrap(), ChainLevel::L3);
+        assert_eq!("L3 Scope".parse::<ChainLevel>().unwrap(), ChainLevel::L3);
+        assert!("L6".parse::<ChainLevel>().is_err());
+    }
+
+    #[test]
+    fn only_possibly_and_yes_count_as_contributing() {
+        let mut walk = ChainWalk::default();
+        walk.scope.verdict = Verdict::Possibly;
+        walk.operation.verdict = Verdict::No;
+        walk.execution.verdict = Verdict::Yes;
+        assert_eq!(walk.contributing(), vec![ChainLevel::L3, ChainLevel::L4]);
+    }
+
+    #[test]
+    fn duration_runs_from_start_to_mitigation() {
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
+        let incident = Incident {
+            started_at: Some(t("2026-05-20T14:51:00+02:00")),
+            mitigated_at: Some(t("2026-05-20T14:59:00+02:00")),
+            resolved_at: Some(t("2026-05-20T15:51:00+02:00")),
+            ..Incident::default()
+        };
+        assert_eq!(incident.duration(), Some(TimeDelta::minutes(8)));
+    }
+
+    #[test]
+    fn bindings_check_their_parts() {
+        assert!(TestBinding::new("workflow", "cold-start.yml", "main").is_ok());
+        assert!(TestBinding::new("workflow", "../x.yml", "main").is_err());
+        assert!(TestBinding::new("check-run", "cold start", "main").is_ok());
+        assert!(TestBinding::new("status", "ci/cold", "release/2026").is_ok());
+        assert!(TestBinding::new("status", "ci", "a..b").is_err());
+        assert!(TestBinding::new("status", "ci", "-x").is_err());
+        assert!(TestBinding::new("nightly", "ci", "main").is_err());
+    }
+
+    #[test]
+    fn bindings_read_from_json_are_checked() {
+        let ok: TestBinding = serde_json::from_str(
+            r#"{"kind":"workflow","workflow":"cold-start.yml","branch":"main"}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.target(), "cold-start.yml");
+        let bad = serde_json::from_str::<TestBinding>(
+            r#"{"kind":"workflow","workflow":"../../evil.yml","branch":"main"}"#,
+        );
+        assert!(bad.is_err());
+    }
+
+    #[test]
+    fn schema_names_every_top_level_field() {
+        let schema = json_schema();
+        let props = schema["properties"].as_object().unwrap();
+        for key in [
+            "schema_version",
+            "incident",
+            "timeline",
+            "walk",
+            "fix",
+            "runbook",
+            "adrs",
+            "readers",
+        ] {
+            assert!(props.contains_key(key), "{key} missing from schema");
+        }
+        assert!(!props.contains_key("fixes"));
+    }
+}
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+
+    #[test]
+    fn the_practice_example_reads_as_a_postmortem() {
+        let pm = from_json(include_str!("../../../examples/queue-render.json")).unwrap();
+        assert_eq!(pm.fix.level, Some(ChainLevel::L3));
+        assert_eq!(pm.walk.contributing(), vec![ChainLevel::L3]);
+        assert_eq!(pm.incident.duration(), Some(TimeDelta::minutes(8)));
+        assert_eq!(pm, pm.normalized());
+    }
+}
