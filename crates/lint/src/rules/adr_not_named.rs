@@ -1,0 +1,50 @@
+//! PM406 adr-not-named: an implicated ADR is named by its file, so the ADR
+//! can reference the postmortem ("referenced from the ADRs").
+
+use postmortem_model::{FieldPath, Postmortem};
+
+use super::adr_conversation_not_scheduled::adr_name;
+use crate::{Finding, Rule, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: "PM406",
+    name: "adr-not-named",
+    severity: Severity::Warning,
+    level: None,
+    summary: "An implicated ADR has no path.",
+    practice: "\"The postmortem lives next to the runbook and is referenced from the ADRs.\"",
+    check,
+};
+
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+    for (i, adr) in pm.adrs.iter().enumerate() {
+        if adr.path.is_none() {
+            out.push(rule.finding(
+                None,
+                FieldPath::adr(i, "path"),
+                format!(
+                    "The ADR {} has no path: give its file, e.g. docs/adr/0012-cache-warming.md, so the ADR can reference this postmortem (the decision record, not a chain level).",
+                    adr_name(i, adr)
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{codes, example};
+
+    #[test]
+    fn fires_without_a_path() {
+        let mut pm = example();
+        pm.adrs[0].path = None;
+        assert_eq!(codes(&RULE, &pm), ["PM406"]);
+    }
+
+    #[test]
+    fn quiet_with_a_path() {
+        assert!(codes(&RULE, &example()).is_empty());
+    }
+}

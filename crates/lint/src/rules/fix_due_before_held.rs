@@ -1,0 +1,59 @@
+//! PM308 fix-due-before-held: a fix due before the postmortem that landed
+//! it was held cannot be a fix this postmortem produced.
+
+use postmortem_model::Postmortem;
+
+use super::the_fix_cap;
+use crate::{Finding, Rule, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: "PM308",
+    name: "fix-due-before-held",
+    severity: Severity::Error,
+    level: None,
+    summary: "The fix is due before the day the postmortem was held.",
+    practice: "\"One fix, owned, dated, testable.\"",
+    check,
+};
+
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+    let (Some(due), Some(held)) = (pm.fix.due, pm.held_at) else {
+        return;
+    };
+    let held_on = held.date_naive();
+    if due < held_on {
+        out.push(rule.finding(
+            pm.fix.level,
+            "fix.due",
+            format!(
+                "{} is due {due}, before the postmortem was held on {held_on}: give it a due date on or after the postmortem, when the fix can actually go live.",
+                the_fix_cap(pm)
+            ),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{codes, example};
+
+    #[test]
+    fn fires_on_a_due_date_in_the_past() {
+        let mut pm = example();
+        pm.fix.due = "2026-05-18".parse().ok();
+        let f = RULE.check(&pm);
+        assert!(
+            f[0].message
+                .contains("due 2026-05-18, before the postmortem was held on 2026-05-19")
+        );
+    }
+
+    #[test]
+    fn quiet_on_the_day_itself_and_later() {
+        let mut pm = example();
+        pm.fix.due = "2026-05-19".parse().ok();
+        assert!(codes(&RULE, &pm).is_empty());
+        assert!(codes(&RULE, &example()).is_empty());
+    }
+}

@@ -1,0 +1,47 @@
+//! PM306 fix-not-dated: one fix, owned, dated, testable.
+
+use postmortem_model::Postmortem;
+
+use super::the_fix_cap;
+use crate::{Finding, Rule, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: "PM306",
+    name: "fix-not-dated",
+    severity: Severity::Error,
+    level: None,
+    summary: "The fix has no due date.",
+    practice: "\"One fix, owned, dated, testable.\"",
+    check,
+};
+
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+    if pm.fix.due.is_none() {
+        out.push(rule.finding(
+            pm.fix.level,
+            "fix.due",
+            format!(
+                "{} has no due date: give the day by which it is live, e.g. 2026-05-30, because the practice's fix is owned, dated and testable.",
+                the_fix_cap(pm)
+            ),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{codes, example};
+
+    #[test]
+    fn fires_without_a_due_date() {
+        let mut pm = example();
+        pm.fix.due = None;
+        assert_eq!(codes(&RULE, &pm), ["PM306"]);
+    }
+
+    #[test]
+    fn quiet_with_a_due_date() {
+        assert!(codes(&RULE, &example()).is_empty());
+    }
+}

@@ -1,0 +1,44 @@
+//! PM003 held-at-missing: without `held_at` nobody can tell whether the
+//! postmortem was held within 72 hours.
+
+use postmortem_model::Postmortem;
+
+use crate::{Finding, Rule, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: "PM003",
+    name: "held-at-missing",
+    severity: Severity::Warning,
+    level: None,
+    summary: "The postmortem does not say when it was held.",
+    practice: "\"Schedule within 72 hours.\"",
+    check,
+};
+
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+    if pm.held_at.is_none() {
+        out.push(rule.finding(
+            None,
+            "held_at",
+            "The postmortem does not say when it was held, so nobody can tell whether it met the practice's 72 hours: record held_at (the postmortem's timing, not a chain level).",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{codes, example};
+
+    #[test]
+    fn fires_without_held_at() {
+        let mut pm = example();
+        pm.held_at = None;
+        assert_eq!(codes(&RULE, &pm), ["PM003"]);
+    }
+
+    #[test]
+    fn quiet_with_held_at() {
+        assert!(codes(&RULE, &example()).is_empty());
+    }
+}

@@ -1,0 +1,95 @@
+//! PM001 incident-incomplete: the postmortem is bound to a specific
+//! incident, so the incident needs its id, title, severity and start time.
+
+use postmortem_model::Postmortem;
+
+use super::blank;
+use crate::{Finding, Rule, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: "PM001",
+    name: "incident-incomplete",
+    severity: Severity::Error,
+    level: None,
+    summary: "The incident has no id, title, severity or start time.",
+    practice: "\"Bound to a specific incident.\"",
+    check,
+};
+
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+    let i = &pm.incident;
+    let mut missing = |field: &'static str, what: &str| {
+        out.push(rule.finding(
+            None,
+            field,
+            format!("The incident has no {what} (the incident itself, before any chain level)."),
+        ));
+    };
+    if i.id.is_none() {
+        missing(
+            "incident.id",
+            "id, so the postmortem is not bound to a specific incident: add its id, e.g. INC-2026-0142",
+        );
+    }
+    if blank(&i.title) {
+        missing(
+            "incident.title",
+            "title, so nobody can tell which incident this is at a glance: add a one-line title that names the symptom, e.g. \"queue.render p95 above 2s\"",
+        );
+    }
+    if i.severity.is_none() {
+        missing(
+            "incident.severity",
+            "severity, so the postmortem cannot be weighed against others: set SEV-1 to SEV-4",
+        );
+    }
+    if i.started_at.is_none() {
+        missing(
+            "incident.started_at",
+            "start time, so the timeline and the 72-hour window have no T+0:00: set when it started",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{codes, example};
+
+    #[test]
+    fn fires_once_per_missing_field() {
+        let mut pm = example();
+        pm.incident.id = None;
+        pm.incident.title = "  ".into();
+        pm.incident.severity = None;
+        pm.incident.started_at = None;
+        let fields: Vec<String> = RULE
+            .check(&pm)
+            .iter()
+            .map(|f| f.field.to_string())
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "incident.id",
+                "incident.title",
+                "incident.severity",
+                "incident.started_at"
+            ]
+        );
+    }
+
+    #[test]
+    fn quiet_on_a_complete_incident() {
+        assert!(codes(&RULE, &example()).is_empty());
+    }
+
+    #[test]
+    fn quiet_on_missing_optional_times() {
+        let mut pm = example();
+        pm.incident.detected_at = None;
+        pm.incident.mitigated_at = None;
+        pm.incident.resolved_at = None;
+        assert!(codes(&RULE, &pm).is_empty());
+    }
+}

@@ -1,0 +1,99 @@
+//! PM004 incident-times-out-of-order: detection, mitigation, resolution
+//! and the postmortem itself cannot come before the incident started, and
+//! resolution cannot come before mitigation. Such times make the 72-hour
+//! window and the timeline meaningless.
+
+use postmortem_model::{Postmortem, Timestamp};
+
+use crate::{Finding, Rule, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: "PM004",
+    name: "incident-times-out-of-order",
+    severity: Severity::Warning,
+    level: None,
+    summary: "An incident time (or held_at) comes before the time it must follow.",
+    practice: "\"The timeline still resolves cleanly.\"",
+    check,
+};
+
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+    let i = &pm.incident;
+    let pairs: [(&str, Option<Timestamp>, &str, Option<Timestamp>); 5] = [
+        (
+            "incident.detected_at",
+            i.detected_at,
+            "incident.started_at",
+            i.started_at,
+        ),
+        (
+            "incident.mitigated_at",
+            i.mitigated_at,
+            "incident.started_at",
+            i.started_at,
+        ),
+        (
+            "incident.resolved_at",
+            i.resolved_at,
+            "incident.started_at",
+            i.started_at,
+        ),
+        (
+            "incident.resolved_at",
+            i.resolved_at,
+            "incident.mitigated_at",
+            i.mitigated_at,
+        ),
+        ("held_at", pm.held_at, "incident.started_at", i.started_at),
+    ];
+    let mut reported: Vec<&str> = Vec::new();
+    for (late_field, late, early_field, early) in pairs {
+        let (Some(late), Some(early)) = (late, early) else {
+            continue;
+        };
+        if late < early && !reported.contains(&late_field) {
+            reported.push(late_field);
+            out.push(rule.finding(
+                None,
+                late_field,
+                format!(
+                    "{late_field} ({}) comes before {early_field} ({}): correct the times so the timeline and the 72-hour window are measured from the right moment (the incident's times, not a chain level).",
+                    late.to_rfc3339(),
+                    early.to_rfc3339()
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{codes, example, t};
+
+    #[test]
+    fn fires_on_each_time_that_comes_too_early() {
+        let mut pm = example();
+        pm.incident.detected_at = Some(t("2026-05-18T14:00:00+00:00"));
+        pm.incident.resolved_at = Some(t("2026-05-18T14:58:00+00:00"));
+        pm.held_at = Some(t("2026-05-17T10:00:00+00:00"));
+        let fields: Vec<String> = RULE
+            .check(&pm)
+            .iter()
+            .map(|f| f.field.to_string())
+            .collect();
+        assert_eq!(
+            fields,
+            ["incident.detected_at", "incident.resolved_at", "held_at"]
+        );
+    }
+
+    #[test]
+    fn quiet_on_ordered_times_in_different_offsets() {
+        let mut pm = example();
+        // 16:59+02:00 is 14:59 UTC, the mitigation time.
+        pm.incident.mitigated_at = Some(t("2026-05-18T16:59:00+02:00"));
+        assert!(codes(&RULE, &pm).is_empty());
+        assert!(codes(&RULE, &example()).is_empty());
+    }
+}

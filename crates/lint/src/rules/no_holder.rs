@@ -1,0 +1,54 @@
+//! PM005 no-holder: the postmortem is driven by the TL, or the on-call who
+//! held the bridge; the holder says who and which.
+
+use postmortem_model::Postmortem;
+
+use crate::{Finding, Rule, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: "PM005",
+    name: "no-holder",
+    severity: Severity::Warning,
+    level: None,
+    summary: "Nobody is named as holding the postmortem, or not as TL or on-call.",
+    practice: "\"Driven by the TL (or the on-call who held the bridge).\"",
+    check,
+};
+
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+    if pm.holder.login.is_none() {
+        out.push(rule.finding(
+            None,
+            "holder.login",
+            "Nobody holds the postmortem: the practice has the TL, or the on-call who held the bridge, drive it, so set the holder's login (the postmortem itself, not a chain level).",
+        ));
+    } else if pm.holder.role.is_none() {
+        out.push(rule.finding(
+            None,
+            "holder.role",
+            "The holder's role is not given: say whether they hold the postmortem as tech-lead or as the on-call who held the bridge (the postmortem itself, not a chain level).",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{codes, example};
+
+    #[test]
+    fn fires_without_login_then_without_role() {
+        let mut pm = example();
+        pm.holder.role = None;
+        assert_eq!(RULE.check(&pm)[0].field.as_str(), "holder.role");
+        pm.holder.login = None;
+        let f = RULE.check(&pm);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].field.as_str(), "holder.login");
+    }
+
+    #[test]
+    fn quiet_with_a_holder() {
+        assert!(codes(&RULE, &example()).is_empty());
+    }
+}

@@ -1,0 +1,73 @@
+//! PM404 runbook-update-partial: the practice asks the runbook for all
+//! three: what worked, what didn't, what would be faster next time. When
+//! some are written and some are not, each missing one is a warning (when
+//! none is written, PM403 reports it).
+
+use postmortem_model::{ChainLevel, Postmortem};
+
+use super::blank;
+use crate::{Finding, Rule, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: "PM404",
+    name: "runbook-update-partial",
+    severity: Severity::Warning,
+    level: Some(ChainLevel::L5),
+    summary: "The runbook update leaves out what worked, what didn't or what would be faster.",
+    practice: "\"What worked, what didn't, what would be faster next time.\"",
+    check,
+};
+
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+    let r = &pm.runbook;
+    let parts = [
+        ("runbook.worked", &r.worked, "what worked"),
+        ("runbook.did_not_work", &r.did_not_work, "what did not work"),
+        (
+            "runbook.faster_next_time",
+            &r.faster_next_time,
+            "what would be faster next time",
+        ),
+    ];
+    if parts.iter().all(|(_, text, _)| blank(text)) {
+        return;
+    }
+    for (field, text, what) in parts {
+        if blank(text) {
+            out.push(rule.finding(
+                Some(ChainLevel::L5),
+                field,
+                format!(
+                    "The runbook update does not say {what} (L5 Operation): the practice asks for what worked, what didn't and what would be faster next time; write \"nothing\" if that is the honest answer."
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{codes, example};
+
+    #[test]
+    fn fires_once_per_missing_part() {
+        let mut pm = example();
+        pm.runbook.did_not_work.clear();
+        pm.runbook.faster_next_time.clear();
+        let fields: Vec<String> = RULE
+            .check(&pm)
+            .iter()
+            .map(|f| f.field.to_string())
+            .collect();
+        assert_eq!(fields, ["runbook.did_not_work", "runbook.faster_next_time"]);
+    }
+
+    #[test]
+    fn quiet_when_complete_or_entirely_empty() {
+        assert!(codes(&RULE, &example()).is_empty());
+        let mut pm = example();
+        pm.runbook = Default::default();
+        assert!(codes(&RULE, &pm).is_empty());
+    }
+}

@@ -1,0 +1,50 @@
+//! PM203 walk-found-no-level: every defect traces to a level; a walk that
+//! answered "no" five times has not found it yet.
+
+use postmortem_model::{ChainLevel, Postmortem, Verdict};
+
+use crate::{Finding, Rule, Severity};
+
+pub(crate) const RULE: Rule = Rule {
+    code: "PM203",
+    name: "walk-found-no-level",
+    severity: Severity::Error,
+    level: None,
+    summary: "The walk answered all five levels and found none contributing.",
+    practice: "\"Every defect traces to a level.\"",
+    check,
+};
+
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+    let all_no = ChainLevel::ALL
+        .into_iter()
+        .all(|l| pm.walk.get(l).verdict == Verdict::No);
+    if all_no {
+        out.push(rule.finding(
+            None,
+            "walk",
+            "The walk answered \"no\" at all five chain levels, yet every defect traces to a level: revisit the walk, starting at the level above the symptom, and mark the level that produced or failed to catch the incident.",
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{codes, example};
+
+    #[test]
+    fn fires_when_every_level_says_no() {
+        let mut pm = example();
+        pm.walk.scope.verdict = Verdict::No;
+        assert_eq!(codes(&RULE, &pm), ["PM203"]);
+    }
+
+    #[test]
+    fn quiet_while_a_level_contributes_or_is_unanswered() {
+        assert!(codes(&RULE, &example()).is_empty());
+        let mut pm = example();
+        pm.walk.scope.verdict = Verdict::Unanswered;
+        assert!(codes(&RULE, &pm).is_empty());
+    }
+}
