@@ -1,0 +1,28 @@
+//! The decision core of the postmortem GitHub Action.
+//!
+//! Functional core, imperative shell: every decision here is a pure
+//! function from the run's event, its configuration and a snapshot of the
+//! repository to a [`plan::Plan`], a list of operations that a thin layer
+//! applies on GitHub (or prints, with `--dry-run`). Nothing in this
+//! library reads the environment, the clock, the network or the disk.
+//!
+//! - [`config`]: the Action's inputs, from an environment map.
+//! - [`event`]: the event JSON into a typed [`event::Trigger`].
+//! - [`intake`]: the document out of an intake issue's body.
+//! - [`fixissue`]: the fix issue's body and its sealed block.
+//! - [`files`]: document path, runbook update, ADR back-references.
+//! - [`open`]: the opener's plan (PR, commit, fix issue).
+//! - [`check`]: the checker's plan (verified, late, overdue, reminders).
+//! - [`commands`]: annotations, outputs and the step summary.
+//! - [`text`]: neutralising people's text for GitHub bodies.
+
+pub mod check;
+pub mod commands;
+pub mod config;
+pub mod event;
+pub mod files;
+pub mod fixissue;
+pub mod intake;
+pub mod open;
+pub mod plan;
+pub mod text;

@@ -1,0 +1,569 @@
+//! Tests of the opener, including a small in-memory GitHub that applies a
+//! plan, to show a second run on the result plans no writes.
+
+use super::*;
+use crate::plan::{Created, Exit};
+
+const RUNBOOK: &str = "# RB-021 Queue performance\n\n1. Scale read replicas.\n";
+const ADR: &str = "# 12. Cache warming runs after deploy\n\nDate: 2026-02-01\n\n## Status\n\nAccepted\n\n## Context\n\nWarm after deploy.\n";
+const DOC_PATH: &str = "runbooks/postmortems/2026-05-18-queue-render-p95.md";
+
+fn config() -> Config {
+    let env: BTreeMap<String, String> = [("INPUT_MODE", "open"), ("INPUT_TOKEN", "t")]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    crate::config::from_env(&env).unwrap()
+}
+
+fn repo() -> RepoContext {
+    RepoContext {
+        full_name: "acme/app".into(),
+        server_url: "https://github.com".into(),
+        default_branch: "main".into(),
+        base_sha: "base0000000000".into(),
+    }
+}
+
+fn prepared(findings: Vec<Finding>) -> Prepared {
+    let pm =
+        postmortem_model::from_json(include_str!("../../../examples/queue-render.json")).unwrap();
+    Prepared {
+        postmortem: pm,
+        findings,
+        document: "---\nschema_version: 1\n---\n# Postmortem INC-2026-0142\n".into(),
+        slug: "queue-render-p95".into(),
+        index_files: vec![(
+            "runbooks/postmortems/index.json".parse().unwrap(),
+            "[{\"id\":\"INC-2026-0142\"}]\n".into(),
+        )],
+    }
+}
+
+fn fresh_state() -> OpenState {
+    let mut files = BTreeMap::new();
+    files.insert("runbooks/RB-021.md".to_owned(), Some(RUNBOOK.to_owned()));
+    files.insert(
+        "docs/adr/0012-cache-warming-in-deploy.md".to_owned(),
+        Some(ADR.to_owned()),
+    );
+    files.insert(DOC_PATH.to_owned(), None);
+    files.insert("runbooks/postmortems/index.json".to_owned(), None);
+    OpenState {
+        files,
+        ..OpenState::default()
+    }
+}
+
+fn intake() -> Source {
+    Source::IntakeIssue {
+        number: 12,
+        open: true,
+        labels: vec!["postmortem".into()],
+        bot_comments: Vec::new(),
+        first_line: 3,
+    }
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 5, 19).unwrap()
+}
+
+fn run(source: &Source, prepared: &Prepared, state: &OpenState) -> Plan {
+    plan(&OpenInput {
+        config: &config(),
+        repo: &repo(),
+        source,
+        prepared,
+        state,
+        today: today(),
+    })
+}
+
+fn error(code: &str, line: u32) -> Finding {
+    Finding {
+        code: code.into(),
+        rule: "fix-not-more-monitoring".into(),
+        severity: FindingSeverity::Error,
+        message: "The fix is at L5 <more monitoring>; ask @senior-dev | walk the levels".into(),
+        field: Some("fix.level".into()),
+        line: Some(line),
+    }
+}
+
+/// GitHub in memory: applies a plan to the snapshot and the source.
+fn apply(plan: &Plan, source: &mut Source, state: &mut OpenState) {
+    let mut created: BTreeMap<Planned, Created> = BTreeMap::new();
+    let mut next_comment = 500;
+    for op in &plan.operations {
+        let lookup = |p: Planned| created.get(&p).cloned();
+        let number = |t: &Target, created: &BTreeMap<Planned, Created>| match t {
+            Target::Number(n) => *n,
+            Target::Planned(p) => created[p].number,
+        };
+        match op {
+            Operation::Commit {
+                branch,
+                parent,
+                files,
+                ..
+            } => {
+                assert_eq!(branch, "postmortem/INC-2026-0142");
+                assert_eq!(parent, &state.branch.as_ref().map(|b| b.head_sha.clone()));
+                for f in files {
+                    state.files.insert(f.path.clone(), Some(f.content.clone()));
+                }
+                state.branch = Some(BranchState {
+                    head_sha: format!("action{}", files.len()),
+                    only_action_commits: true,
+                });
+            }
+            Operation::CreatePullRequest { title, body, .. } => {
+                let pr = PullRequestState {
+                    number: 41,
+                    html_url: "https://github.com/acme/app/pull/41".into(),
+                    title: title.clone(),
+                    body: body.resolve(lookup).unwrap(),
+                    labels: Vec::new(),
+                    asked: Vec::new(),
+                    bot_comments: Vec::new(),
+                };
+                created.insert(
+                    Planned::PullRequest,
+                    Created {
+                        number: 41,
+                        html_url: pr.html_url.clone(),
+                    },
+                );
+                state.pull_request = Some(pr);
+            }
+            Operation::UpdatePullRequest {
+                target,
+                title,
+                body,
+            } => {
+                let n = number(target, &created);
+                let body = body.resolve(lookup).unwrap();
+                let pr = state.pull_request.as_mut().unwrap();
+                assert_eq!(pr.number, n);
+                pr.title = title.clone();
+                pr.body = body;
+            }
+            Operation::AddLabels { target, labels } => {
+                let n = number(target, &created);
+                if state.pull_request.as_ref().is_some_and(|p| p.number == n) {
+                    state
+                        .pull_request
+                        .as_mut()
+                        .unwrap()
+                        .labels
+                        .extend(labels.clone());
+                } else if state.fix_issue.as_ref().is_some_and(|f| f.number == n) {
+                    state
+                        .fix_issue
+                        .as_mut()
+                        .unwrap()
+                        .labels
+                        .extend(labels.clone());
+                } else if let Source::IntakeIssue { labels: l, .. } = source {
+                    l.extend(labels.clone());
+                }
+            }
+            Operation::RemoveLabels { labels, .. } => {
+                if let Source::IntakeIssue { labels: l, .. } = source {
+                    l.retain(|x| !labels.contains(x));
+                }
+            }
+            Operation::RequestReviewers { users, teams, .. } => {
+                let pr = state.pull_request.as_mut().unwrap();
+                for u in users {
+                    pr.asked.push(u.parse().unwrap());
+                }
+                for t in teams {
+                    pr.asked.push(format!("acme/{t}").parse().unwrap());
+                }
+            }
+            Operation::CreateIssue {
+                planned,
+                title,
+                body,
+                assignees,
+                labels,
+            } => {
+                let fix = FixIssueState {
+                    number: 42,
+                    html_url: "https://github.com/acme/app/issues/42".into(),
+                    open: true,
+                    title: title.clone(),
+                    body: body.resolve(lookup).unwrap(),
+                    labels: labels.clone(),
+                    assignees: assignees.clone(),
+                };
+                created.insert(
+                    *planned,
+                    Created {
+                        number: 42,
+                        html_url: fix.html_url.clone(),
+                    },
+                );
+                state.fix_issue = Some(fix);
+            }
+            Operation::UpdateIssue { title, body, .. } => {
+                let body = body.resolve(lookup).unwrap();
+                let f = state.fix_issue.as_mut().unwrap();
+                f.title = title.clone();
+                f.body = body;
+            }
+            Operation::AddAssignees { assignees, .. } => {
+                state
+                    .fix_issue
+                    .as_mut()
+                    .unwrap()
+                    .assignees
+                    .extend(assignees.clone());
+            }
+            Operation::Comment { target, body } => {
+                next_comment += 1;
+                let comment = BotComment {
+                    id: next_comment,
+                    body: body.resolve(lookup).unwrap(),
+                };
+                match (target, source as &mut Source) {
+                    (Target::Number(12), Source::IntakeIssue { bot_comments, .. }) => {
+                        bot_comments.push(comment);
+                    }
+                    _ => state
+                        .pull_request
+                        .as_mut()
+                        .unwrap()
+                        .bot_comments
+                        .push(comment),
+                }
+            }
+            Operation::UpdateComment { comment_id, body } => {
+                if let Source::IntakeIssue { bot_comments, .. } = source {
+                    let c = bot_comments
+                        .iter_mut()
+                        .find(|c| c.id == *comment_id)
+                        .unwrap();
+                    c.body = body.resolve(lookup).unwrap();
+                }
+            }
+            Operation::CloseIssue { number: 12, .. } => {
+                if let Source::IntakeIssue { open, .. } = source {
+                    *open = false;
+                }
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+fn ops(plan: &Plan) -> Vec<String> {
+    plan.operations.iter().map(Operation::headline).collect()
+}
+
+#[test]
+fn errors_give_one_comment_and_a_label_and_nothing_else() {
+    let prepared = prepared(vec![error("PM031", 5)]);
+    let plan = run(&intake(), &prepared, &fresh_state());
+    assert_eq!(
+        ops(&plan),
+        ["comment on #12", "label #12 with postmortem-needs-work"]
+    );
+    let Operation::Comment { body, .. } = &plan.operations[0] else {
+        panic!()
+    };
+    let body = body.as_literal().unwrap();
+    assert!(body.starts_with("<!-- postmortem-action:findings -->"));
+    // Line 5 of the document is line 7 of the issue (it starts on line 3).
+    assert!(body.contains("| 7 | PM031 `fix-not-more-monitoring` | fix.level |"));
+    assert!(body.contains("&lt;more monitoring&gt;"));
+    assert!(body.contains("@\u{200B}senior-dev \\| walk"));
+    assert!(matches!(plan.exit, Exit::Failure { .. }));
+    assert_eq!(plan.annotations.len(), 1);
+}
+
+#[test]
+fn the_findings_comment_is_edited_in_place() {
+    let prepared1 = prepared(vec![error("PM031", 5)]);
+    let mut source = intake();
+    let mut state = fresh_state();
+    let first = run(&source, &prepared1, &state);
+    apply(&first, &mut source, &mut state);
+    // Same findings: nothing to write.
+    assert!(!run(&source, &prepared1, &state).writes());
+    // Other findings: the same comment is edited.
+    let prepared2 = prepared(vec![error("PM031", 5), error("PM040", 9)]);
+    let second = run(&source, &prepared2, &state);
+    assert_eq!(ops(&second), ["edit comment 501"]);
+}
+
+#[test]
+fn warnings_alone_do_not_block() {
+    let mut w = error("PM050", 3);
+    w.severity = FindingSeverity::Warning;
+    let plan = run(&intake(), &prepared(vec![w]), &fresh_state());
+    assert!(
+        plan.operations
+            .iter()
+            .any(|o| matches!(o, Operation::CreatePullRequest { .. }))
+    );
+}
+
+#[test]
+fn a_dispatched_document_with_errors_only_annotates() {
+    let plan = run(
+        &Source::FormDispatch,
+        &prepared(vec![error("PM031", 5)]),
+        &fresh_state(),
+    );
+    assert!(!plan.writes());
+    assert_eq!(
+        plan.annotations[0].message,
+        "document line 5: The fix is at L5 <more monitoring>; ask @senior-dev | walk the levels"
+    );
+}
+
+#[test]
+fn a_missing_runbook_is_a_problem_listed_like_a_finding() {
+    let mut state = fresh_state();
+    state.files.insert("runbooks/RB-021.md".into(), None);
+    let plan = run(&intake(), &prepared(Vec::new()), &state);
+    let Operation::Comment { body, .. } = &plan.operations[0] else {
+        panic!()
+    };
+    assert!(
+        body.as_literal()
+            .unwrap()
+            .contains("the runbook runbooks/RB-021.md does not exist")
+    );
+}
+
+#[test]
+fn a_clean_postmortem_opens_everything_in_order() {
+    let plan = run(&intake(), &prepared(Vec::new()), &fresh_state());
+    assert_eq!(
+        ops(&plan),
+        [
+            "commit 4 file(s) to postmortem/INC-2026-0142 (creating the branch from main)",
+            "open pull request postmortem/INC-2026-0142 → main: Postmortem INC-2026-0142: queue.render p95 above 2s for graders",
+            "label the new pull request with postmortem, chain-L3, SEV-2",
+            "request reviews on the new pull request from users [] and teams [leadership]",
+            "open issue: Postmortem INC-2026-0142: L3 Scope fix, due 2026-05-30",
+            "update pull request the new pull request: Postmortem INC-2026-0142: queue.render p95 above 2s for graders",
+            "comment on #12",
+            "close #12 as completed",
+        ]
+    );
+    let Operation::Commit {
+        files, base_sha, ..
+    } = &plan.operations[0]
+    else {
+        panic!()
+    };
+    assert_eq!(base_sha.as_deref(), Some("base0000000000"));
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            DOC_PATH,
+            "runbooks/RB-021.md",
+            "docs/adr/0012-cache-warming-in-deploy.md",
+            "runbooks/postmortems/index.json"
+        ]
+    );
+    assert!(
+        files[1]
+            .content
+            .contains("## 2026-05-19 — Postmortem INC-2026-0142")
+    );
+    assert!(
+        files[1]
+            .content
+            .contains("[INC-2026-0142](postmortems/2026-05-18-queue-render-p95.md)")
+    );
+    assert!(files[2].content.contains(
+        "Amended by [Postmortem INC-2026-0142: queue.render p95 above 2s for graders](../../runbooks/postmortems/2026-05-18-queue-render-p95.md)"
+    ));
+
+    let Operation::CreateIssue {
+        body,
+        assignees,
+        labels,
+        ..
+    } = &plan.operations[4]
+    else {
+        panic!()
+    };
+    assert_eq!(assignees, &["senior-dev"]);
+    assert_eq!(labels, &["postmortem-fix", "chain-L3"]);
+    let text = body.to_string();
+    assert!(text.contains("- Pull request: ⟨number of the new pull request⟩"));
+    assert!(text.contains("| Due | **2026-05-30** (end of day, UTC) |"));
+
+    let outputs: Vec<(String, String)> = plan
+        .outputs
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_string()))
+        .collect();
+    assert_eq!(
+        outputs[0],
+        (
+            "pr-number".into(),
+            "⟨number of the new pull request⟩".into()
+        )
+    );
+    assert_eq!(outputs[3], ("operation".into(), "created".into()));
+    assert_eq!(plan.exit, Exit::Success);
+}
+
+#[test]
+fn a_second_run_on_the_result_writes_nothing() {
+    let prepared = prepared(Vec::new());
+    let mut source = intake();
+    let mut state = fresh_state();
+    let first = run(&source, &prepared, &state);
+    apply(&first, &mut source, &mut state);
+    let pr = state.pull_request.as_ref().unwrap();
+    assert!(pr.body.contains("| Fix issue | #42 |"));
+    let fix = state.fix_issue.as_ref().unwrap();
+    assert!(matches!(
+        fixissue::parse_block(&fix.body),
+        BlockState::Sealed { .. }
+    ));
+    let second = run(&source, &prepared, &state);
+    assert!(!second.writes(), "{}", second.render_text());
+    let outputs: Vec<String> = second.outputs.iter().map(|(_, v)| v.to_string()).collect();
+    assert_eq!(
+        outputs,
+        [
+            "41",
+            "https://github.com/acme/app/pull/41",
+            "42",
+            "unchanged"
+        ]
+    );
+}
+
+#[test]
+fn a_run_that_died_after_the_pr_is_completed() {
+    let prepared = prepared(Vec::new());
+    let mut source = intake();
+    let mut state = fresh_state();
+    let first = run(&source, &prepared, &state);
+    // Apply only the commit, the PR and its labels and reviewers.
+    let partial = Plan {
+        operations: first.operations[..4].to_vec(),
+        ..first.clone()
+    };
+    apply(&partial, &mut source, &mut state);
+    let resumed = run(&source, &prepared, &state);
+    assert_eq!(
+        ops(&resumed),
+        [
+            "open issue: Postmortem INC-2026-0142: L3 Scope fix, due 2026-05-30",
+            "update pull request #41: Postmortem INC-2026-0142: queue.render p95 above 2s for graders",
+            "comment on #12",
+            "close #12 as completed",
+        ]
+    );
+    apply(&resumed, &mut source, &mut state);
+    assert!(!run(&source, &prepared, &state).writes());
+}
+
+#[test]
+fn a_changed_document_updates_the_branch_pr_and_fix_issue_in_place() {
+    let mut prepared = prepared(Vec::new());
+    let mut source = intake();
+    let mut state = fresh_state();
+    apply(&run(&source, &prepared, &state), &mut source, &mut state);
+    prepared.document.push_str("\nA reviewer's correction.\n");
+    prepared.postmortem.fix.due = NaiveDate::from_ymd_opt(2026, 6, 6);
+    let plan = run(&source, &prepared, &state);
+    assert_eq!(
+        ops(&plan),
+        [
+            "commit 1 file(s) to postmortem/INC-2026-0142 (on top of action4)",
+            "update pull request #41: Postmortem INC-2026-0142: queue.render p95 above 2s for graders",
+            "update issue #42: Postmortem INC-2026-0142: L3 Scope fix, due 2026-06-06",
+        ]
+    );
+    apply(&plan, &mut source, &mut state);
+    assert!(!run(&source, &prepared, &state).writes());
+}
+
+#[test]
+fn a_branch_with_human_commits_is_left_alone_and_the_pr_says_so() {
+    let prepared = prepared(Vec::new());
+    let mut source = intake();
+    let mut state = fresh_state();
+    apply(&run(&source, &prepared, &state), &mut source, &mut state);
+    state.branch = Some(BranchState {
+        head_sha: "human1".into(),
+        only_action_commits: false,
+    });
+    let mut changed = prepared.clone();
+    changed.document.push_str("\nmore\n");
+    let plan = run(&source, &changed, &state);
+    assert_eq!(ops(&plan), ["comment on #41"]);
+    assert!(plan.summary[0].contains("never force-pushes"));
+    apply(&plan, &mut source, &mut state);
+    assert!(!run(&source, &changed, &state).writes());
+}
+
+#[test]
+fn an_already_merged_postmortem_opens_no_new_pr() {
+    let prepared = prepared(Vec::new());
+    let mut source = intake();
+    let mut state = fresh_state();
+    apply(&run(&source, &prepared, &state), &mut source, &mut state);
+    // Merged: the branch and the PR are gone, the files are on main.
+    state.branch = None;
+    state.pull_request = None;
+    let plan = run(&source, &prepared, &state);
+    assert!(!plan.writes(), "{}", plan.render_text());
+}
+
+#[test]
+fn readers_split_into_users_and_teams_of_the_organisation() {
+    let readers: Vec<Reader> = ["alice", "acme/leadership", "other/board", "alice"]
+        .iter()
+        .map(|r| r.parse().unwrap())
+        .collect();
+    let asked: Vec<Reader> = vec!["bob".parse().unwrap()];
+    let (users, teams, foreign) = split_readers(&readers, &asked, "acme");
+    assert_eq!(users, ["alice"]);
+    assert_eq!(teams, ["leadership"]);
+    assert_eq!(foreign, ["other/board"]);
+}
+
+#[test]
+fn titles_cannot_mention() {
+    let id: IncidentId = "INC-1".parse().unwrap();
+    assert_eq!(
+        pr_title(&id, "ask @ops\nnow"),
+        "Postmortem INC-1: ask @\u{200B}ops now"
+    );
+    assert_eq!(pr_title(&id, ""), "Postmortem INC-1");
+}
+
+#[test]
+fn the_fix_issue_is_found_by_its_incident() {
+    let id: IncidentId = "INC-2026-0142".parse().unwrap();
+    let mut state = fresh_state();
+    let mut source = intake();
+    apply(
+        &run(&source, &prepared(Vec::new()), &state),
+        &mut source,
+        &mut state,
+    );
+    let body = state.fix_issue.unwrap().body;
+    let other: IncidentId = "INC-9".parse().unwrap();
+    let candidates = vec![(7, "unrelated".to_owned()), (42, body.clone())];
+    assert_eq!(find_fix_issue(&id, &candidates).map(|c| c.0), Some(42));
+    assert_eq!(find_fix_issue(&other, &candidates), None);
+    let tampered = body.replace("\"senior-dev\"", "\"x\"");
+    let candidates = vec![(43, tampered)];
+    assert_eq!(find_fix_issue(&id, &candidates).map(|c| c.0), Some(43));
+}
