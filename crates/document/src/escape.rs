@@ -67,25 +67,27 @@ pub(crate) fn line(line: &str, place: Place) -> String {
 }
 
 fn push_inline(out: &mut String, text: &str, place: Place) {
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '@' => {
-                out.push('@');
-                if chars.peek().is_some_and(char::is_ascii_alphanumeric) {
-                    // A zero-width space stops GitHub from notifying.
-                    out.push_str("&#8203;");
-                }
-            }
-            '|' if place == Place::Cell => out.push_str("\\|"),
-            '#' if place == Place::Heading => out.push_str("\\#"),
-            _ => out.push(c),
-        }
+    // Every character that needs escaping is ASCII, so the text is copied
+    // in runs between them; the bytes at a run's ends are char boundaries.
+    let bytes = text.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped = match b {
+            b'\\' => "\\\\",
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            // A zero-width space after `@` stops GitHub from notifying.
+            b'@' if bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric) => "@&#8203;",
+            b'|' if place == Place::Cell => "\\|",
+            b'#' if place == Place::Heading => "\\#",
+            _ => continue,
+        };
+        out.push_str(&text[run..i]);
+        out.push_str(escaped);
+        run = i + 1;
     }
+    out.push_str(&text[run..]);
 }
 
 /// What GitHub displays for escaped text: backslash escapes and character

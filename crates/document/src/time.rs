@@ -8,9 +8,22 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Timelike};
 use postmortem_model::Timestamp;
 
+/// Pushes `n` as `width` zero-padded digits (`n` must fit), without the
+/// formatting machinery, which dominates the cost of a long timeline.
+fn push_digits(out: &mut String, n: u32, width: u32) {
+    for place in (0..width).rev() {
+        let digit = (n / 10u32.pow(place)) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
+}
+
 fn push_date(out: &mut String, d: NaiveDate) {
     if (0..=9999).contains(&d.year()) {
-        let _ = write!(out, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
+        push_digits(out, d.year().unsigned_abs(), 4);
+        out.push('-');
+        push_digits(out, d.month(), 2);
+        out.push('-');
+        push_digits(out, d.day(), 2);
     } else {
         let _ = write!(out, "{d}");
     }
@@ -18,12 +31,15 @@ fn push_date(out: &mut String, d: NaiveDate) {
 
 /// `14:51`, or `14:51:30` and `14:51:30.250` when there are seconds.
 fn push_time(out: &mut String, t: &impl Timelike) {
-    let _ = write!(out, "{:02}:{:02}", t.hour(), t.minute());
+    push_digits(out, t.hour(), 2);
+    out.push(':');
+    push_digits(out, t.minute(), 2);
     let nanos = t.nanosecond();
     if t.second() == 0 && nanos == 0 {
         return;
     }
-    let _ = write!(out, ":{:02}", t.second());
+    out.push(':');
+    push_digits(out, t.second(), 2);
     // Like chrono's `%.f`: 3, 6 or 9 digits, as many as needed.
     if nanos % 1_000_000 == 0 {
         if nanos != 0 {
@@ -40,7 +56,10 @@ fn push_offset(out: &mut String, offset: FixedOffset) {
     let secs = offset.local_minus_utc();
     let sign = if secs < 0 { '-' } else { '+' };
     let mins = secs.unsigned_abs() / 60;
-    let _ = write!(out, "{sign}{:02}:{:02}", mins / 60, mins % 60);
+    out.push(sign);
+    push_digits(out, (mins / 60).min(99), 2);
+    out.push(':');
+    push_digits(out, mins % 60, 2);
 }
 
 /// `2026-05-18 14:51 +00:00`, with seconds and fractions only when present.

@@ -6,6 +6,9 @@
 
 /// Brings multi-line prose to the stored form. Idempotent.
 pub fn normalize_prose(text: &str) -> String {
+    if is_normal_prose(text) {
+        return text.to_owned();
+    }
     let unified = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut out = String::with_capacity(unified.len());
     let mut pending_blank = false;
@@ -35,16 +38,68 @@ pub fn normalize_prose(text: &str) -> String {
 /// of whitespace becomes one space, control characters are dropped, and
 /// the ends are trimmed. Idempotent.
 pub fn normalize_line(text: &str) -> String {
+    let normal = !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+        && !has_control(text, false)
+        && (text.is_ascii() || !text.chars().any(|c| c != ' ' && c.is_whitespace()));
+    if normal {
+        return text.to_owned();
+    }
     text.split(|c: char| c.is_whitespace() || c.is_control())
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
 }
 
+/// Whether `text` holds a control character (C0, DEL or C1), tabs aside
+/// when `allow_tab`, looking at bytes: every such character is either one
+/// ASCII byte or the two bytes `C2 80`..`C2 9F` in UTF-8.
+fn has_control(text: &str, allow_tab: bool) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        (b < 0x20 && !(allow_tab && b == b'\t'))
+            || b == 0x7F
+            || (b == 0xC2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)))
+    })
+}
+
+/// Whether `text` is already in the stored form, checked in one pass so
+/// that the common case costs no allocation.
+fn is_normal_prose(text: &str) -> bool {
+    if text.is_empty() {
+        return true;
+    }
+    let mut previous_blank = true; // no blank line may start the text
+    for line in text.split('\n') {
+        if line.is_empty() {
+            if previous_blank {
+                return false;
+            }
+            previous_blank = true;
+            continue;
+        }
+        if line.ends_with(char::is_whitespace) || has_control(line, true) {
+            return false;
+        }
+        previous_blank = false;
+    }
+    // A text that ends in a blank line is not normal.
+    !previous_blank
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The definition, without the fast path.
+    fn normalize_line_slowly(text: &str) -> String {
+        text.split(|c: char| c.is_whitespace() || c.is_control())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 
     #[test]
     fn prose_keeps_paragraphs_and_drops_noise() {
@@ -69,6 +124,17 @@ mod tests {
         fn prose_normal_form_is_idempotent(s in any::<String>()) {
             let once = normalize_prose(&s);
             prop_assert_eq!(normalize_prose(&once), once);
+        }
+
+        #[test]
+        fn the_fast_path_agrees_with_the_full_normalisation(s in "[a \t\n\r\u{7}x]{0,12}") {
+            let full = normalize_prose(&s);
+            prop_assert_eq!(is_normal_prose(&s), full == s, "{:?}", s);
+        }
+
+        #[test]
+        fn the_line_fast_path_agrees_with_the_full_normalisation(s in "[a \t\n\u{85}\u{a0}\u{2003}\u{7f}x]{0,12}") {
+            prop_assert_eq!(normalize_line(&s), normalize_line_slowly(&s));
         }
 
         #[test]

@@ -53,5 +53,20 @@ fn parse_lint_render(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse_lint_render);
+/// Each step alone on 1,000 entries, to see where the time goes.
+fn steps(c: &mut Criterion) {
+    let text = document_with_entries(1_000);
+    let read = postmortem::check::read(Form::Document, &text).expect("the document reads");
+    let mut group = c.benchmark_group("steps_1000");
+    group.bench_function("parse", |b| {
+        b.iter(|| postmortem::document::parse(black_box(&text)))
+    });
+    group.bench_function("lint", |b| {
+        b.iter(|| postmortem::lint::lint_with_source(black_box(&read.postmortem), &read.source_map))
+    });
+    group.bench_function("render", |b| b.iter(|| render(black_box(&read.postmortem))));
+    group.finish();
+}
+
+criterion_group!(benches, parse_lint_render, steps);
 criterion_main!(benches);
