@@ -92,6 +92,28 @@ pub fn to_json(pm: &Postmortem) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_bytes_are_refused_or_read_never_a_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            let _ = from_json(&String::from_utf8_lossy(&bytes));
+        }
+
+        #[test]
+        fn mutated_examples_are_refused_or_read_never_a_panic(
+            cut in 0usize..4000,
+            insert in "[{}\\[\\]\",:0-9a-z -]{0,8}",
+        ) {
+            let example = include_str!("../../../examples/queue-render.json");
+            let mut text = example.to_owned();
+            let at = text.char_indices().map(|(i, _)| i).nth(cut % example.chars().count()).unwrap_or(0);
+            text.insert_str(at, &insert);
+            if let Err(JsonError::Invalid { line, .. }) = from_json(&text) {
+                prop_assert!(line <= text.lines().count() + 1);
+            }
+        }
+    }
 
     #[test]
     fn a_list_of_fixes_is_refused_with_the_practice_rule() {
