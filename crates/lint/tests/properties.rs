@@ -2,10 +2,9 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 use postmortem_lint::{Severity, lint, lint_with_source, rules};
+use postmortem_model::arbitrary::{Parts, parsed, postmortem as postmortem_from};
 use postmortem_model::{
-    AdrImplication, ChainLevel, ChainLevelFix, ChainWalk, FieldPath, FixStatus, FixTest, Holder,
-    HolderRole, Incident, LevelAnswer, Postmortem, Severity as IncidentSeverity, SourceMap,
-    TestBinding, TimelineEntry, Timestamp, Verdict,
+    ChainLevel, FieldPath, Postmortem, SourceMap, TestBinding, Timestamp, Verdict,
 };
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -90,15 +89,6 @@ fn name() -> impl Strategy<Value = String> {
     ]
 }
 
-fn parsed<T: std::str::FromStr + std::fmt::Debug + Clone + 'static>(
-    candidates: &'static [&'static str],
-) -> impl Strategy<Value = Option<T>> {
-    prop_oneof![
-        select(candidates).prop_map(|s| s.parse::<T>().ok()),
-        "[A-Za-z0-9./_-]{0,12}".prop_map(|s| s.parse::<T>().ok()),
-    ]
-}
-
 fn timestamp() -> impl Strategy<Value = Timestamp> {
     // Anywhere from the year 1 to 9999, near the example's week more often.
     let near = (1_779_000_000i64..1_780_000_000i64).boxed();
@@ -122,22 +112,6 @@ fn verdict() -> impl Strategy<Value = Verdict> {
     prop_oneof![3 => Just(Verdict::No), 1 => select(&Verdict::ALL[..])]
 }
 
-fn answer() -> impl Strategy<Value = LevelAnswer> {
-    (verdict(), prose()).prop_map(|(verdict, reasoning)| LevelAnswer { verdict, reasoning })
-}
-
-fn walk() -> impl Strategy<Value = ChainWalk> {
-    (answer(), answer(), answer(), answer(), answer()).prop_map(
-        |(strategy, discovery, scope, execution, operation)| ChainWalk {
-            strategy,
-            discovery,
-            scope,
-            execution,
-            operation,
-        },
-    )
-}
-
 fn binding() -> impl Strategy<Value = Option<TestBinding>> {
     (
         select(&["workflow", "check-run", "status", "nightly"][..]),
@@ -147,118 +121,22 @@ fn binding() -> impl Strategy<Value = Option<TestBinding>> {
         .prop_map(|(k, t, b)| TestBinding::new(k, t, b).ok())
 }
 
-fn fix() -> impl Strategy<Value = ChainLevelFix> {
-    (
-        prop::option::of(select(&ChainLevel::ALL[..])),
-        prose(),
-        parsed(&["senior-dev", "maya", "po", "a", "-x"]),
-        prop::option::of(date()),
-        prose(),
-        binding(),
-        select(&FixStatus::ALL[..]),
-    )
-        .prop_map(
-            |(level, statement, owner, due, test, binding, status)| ChainLevelFix {
-                level,
-                statement,
-                owner,
-                due,
-                test: FixTest {
-                    statement: test,
-                    binding,
-                },
-                status,
-            },
-        )
-}
-
-fn incident() -> impl Strategy<Value = Incident> {
-    (
-        parsed(&["INC-2026-0142", "a b", ""]),
-        prose(),
-        prop::collection::vec("[a-z/._-]{0,10}".prop_map(|s| s.parse().ok()), 0..3),
-        prop::option::of(select(&IncidentSeverity::ALL[..])),
-        prop::collection::vec(prop::option::of(timestamp()), 4),
-        prose(),
-    )
-        .prop_map(
-            |(id, title, services, severity, times, user_impact)| Incident {
-                id,
-                title,
-                services: services.into_iter().flatten().collect(),
-                severity,
-                started_at: times[0],
-                detected_at: times[1],
-                mitigated_at: times[2],
-                resolved_at: times[3],
-                user_impact,
-            },
-        )
-}
-
-fn entry() -> impl Strategy<Value = TimelineEntry> {
-    (
-        timestamp(),
-        prop::option::of(timestamp()),
-        prose(),
-        prop::option::of(name()),
-    )
-        .prop_map(|(at, written_at, text, author)| TimelineEntry {
-            at,
-            written_at,
-            text,
-            author,
-        })
-}
-
-fn adr() -> impl Strategy<Value = AdrImplication> {
-    (
-        parsed(&["docs/adr/0012.md", "/etc/passwd"]),
-        prose(),
-        prose(),
-        prop::option::of(date()),
-    )
-        .prop_map(|(path, title, why, conversation_on)| AdrImplication {
-            path,
-            title,
-            why,
-            conversation_on,
-        })
-}
-
-prop_compose! {
-    fn postmortem()(
-        incident in incident(),
-        login in parsed(&["senior-dev", "tl", "alice"]),
-        role in prop::option::of(select(&[HolderRole::TechLead, HolderRole::OnCall][..])),
-        held_at in prop::option::of(timestamp()),
-        participants in prop::collection::vec(name(), 0..4),
-        timeline in prop::collection::vec(entry(), 0..6),
-        walk in walk(),
-        fix in fix(),
-        runbook in (parsed(&["runbooks/RB-021.md"]), prose(), prose(), prose()),
-        adrs in prop::collection::vec(adr(), 0..3),
-        readers in prop::collection::vec(parsed(&["acme/leadership", "alice", "maya", "@x"]), 0..3),
-    ) -> Postmortem {
-        Postmortem {
-            incident,
-            holder: Holder { login, role },
-            held_at,
-            participants,
-            timeline,
-            walk,
-            fix,
-            runbook: postmortem_model::RunbookUpdate {
-                path: runbook.0,
-                worked: runbook.1,
-                did_not_work: runbook.2,
-                faster_next_time: runbook.3,
-            },
-            adrs,
-            readers: readers.into_iter().flatten().collect(),
-            ..Postmortem::default()
-        }
-    }
+/// Postmortems whose words, names, logins and paths are the ones the
+/// rules look for, mixed with arbitrary text and strings that do not parse.
+fn postmortem() -> impl Strategy<Value = Postmortem> {
+    postmortem_from(&Parts {
+        name: name().boxed(),
+        timestamp: timestamp().boxed(),
+        date: date().boxed(),
+        verdict: verdict().boxed(),
+        incident_id: parsed(&["INC-2026-0142", "a b", ""]).boxed(),
+        service: "[a-z/._-]{0,10}".prop_map(|s| s.parse().ok()).boxed(),
+        login: parsed(&["senior-dev", "tl", "alice", "maya", "po", "a", "-x"]).boxed(),
+        repo_path: parsed(&["docs/adr/0012.md", "/etc/passwd", "runbooks/RB-021.md"]).boxed(),
+        reader: parsed(&["acme/leadership", "alice", "maya", "@x"]).boxed(),
+        binding: binding().boxed(),
+        ..Parts::with_prose(prose())
+    })
 }
 
 proptest! {

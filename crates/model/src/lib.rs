@@ -10,6 +10,8 @@
 //!
 //! This crate is pure: no I/O, no clock.
 
+#[cfg(feature = "arbitrary")]
+pub mod arbitrary;
 mod ids;
 mod json;
 mod path;
