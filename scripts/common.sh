@@ -35,3 +35,40 @@ ensure_rust_components() {
     fi
   done
 }
+
+APT_UPDATED=
+# ensure_apt PACKAGE...: installs the Debian packages that are missing.
+ensure_apt() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  if [ -z "$APT_UPDATED" ]; then
+    say "apt-get update"
+    retry $sudo apt-get update -qq
+    APT_UPDATED=1
+  fi
+  say "installing ${missing[*]}"
+  retry $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# ensure_node: node and npm, from Debian when the machine has none.
+ensure_node() {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    ensure_apt nodejs npm
+  fi
+}
+
+# ensure_npm_deps DIR: the pinned packages of DIR's package-lock.json,
+# installed once (again when the lock file changes).
+ensure_npm_deps() {
+  local dir=$1 stamp=$1/node_modules/.package-lock.json
+  ensure_node
+  if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then
+    say "npm ci in $dir"
+    (cd "$dir" && retry npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}

@@ -233,6 +233,27 @@ pub fn select_evidence(
         })
 }
 
+/// The binding whose CI results the shell must look up for a fix issue,
+/// if any: the issue's sealed block binds a test on `check_branch`, and
+/// the fix is not verified yet (no `fix-verified` label). The shell makes
+/// one lookup per such issue and none for the others.
+pub fn binding_to_look_up(
+    body: &str,
+    labels: &[String],
+    check_branch: &str,
+) -> Option<TestBinding> {
+    if labels
+        .iter()
+        .any(|l| l.eq_ignore_ascii_case(VERIFIED_LABEL))
+    {
+        return None;
+    }
+    match fixissue::parse_block(body) {
+        BlockState::Sealed { block } => block.binding.filter(|b| b.branch() == check_branch),
+        _ => None,
+    }
+}
+
 /// Plans the check run.
 pub fn plan(input: &CheckInput<'_>) -> (Plan, Vec<FixReport>) {
     let config = input.config;
@@ -1075,6 +1096,15 @@ mod tests {
                 .iter()
                 .any(|a| a.title.contains("another branch"))
         );
+    }
+
+    #[test]
+    fn only_unverified_bound_fixes_need_a_lookup() {
+        let i = issue(1);
+        assert!(binding_to_look_up(&i.body, &i.labels, "main").is_some());
+        assert!(binding_to_look_up(&i.body, &i.labels, "release").is_none());
+        assert!(binding_to_look_up(&i.body, &["fix-verified".into()], "main").is_none());
+        assert!(binding_to_look_up("no block", &[], "main").is_none());
     }
 
     #[test]

@@ -165,7 +165,13 @@ pub struct Config {
     pub operations_budget: usize,
     /// Print the plan instead of applying it.
     pub dry_run: bool,
+    /// The login the Action writes as (`github-actions[bot]` for the
+    /// default token): only comments by it count as the Action's own.
+    pub bot_login: String,
 }
+
+/// The identity the default `GITHUB_TOKEN` writes as.
+pub const DEFAULT_BOT_LOGIN: &str = "github-actions[bot]";
 
 /// One refused input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -307,6 +313,21 @@ pub fn from_env(env: &BTreeMap<String, String>) -> Result<Config, ConfigErrors> 
         &mut errors,
     ) as usize;
     let fail_on_overdue = boolean(env, "fail-on-overdue", true, &mut errors);
+    let bot_login =
+        get("bot-login").map_or_else(|| DEFAULT_BOT_LOGIN.to_owned(), |l| l.trim().to_owned());
+    if bot_login.is_empty()
+        || bot_login.len() > 60
+        || !bot_login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '[' | ']' | '_'))
+    {
+        errors.push(ConfigError {
+            input: "bot-login",
+            value: bot_login.clone(),
+            expected: "the login the token writes as, e.g. github-actions[bot] (the default)"
+                .into(),
+        });
+    }
     let reopen_hand_closed = boolean(env, "reopen-hand-closed", true, &mut errors);
 
     match (mode, errors.is_empty()) {
@@ -322,6 +343,7 @@ pub fn from_env(env: &BTreeMap<String, String>) -> Result<Config, ConfigErrors> 
             reopen_hand_closed,
             operations_budget,
             dry_run,
+            bot_login,
         }),
         _ => Err(ConfigErrors(errors)),
     }
@@ -512,6 +534,21 @@ mod tests {
             )
         );
         assert!(text.contains("IANA names like Europe/Berlin are not read"));
+    }
+
+    #[test]
+    fn the_bot_login_is_an_input_with_the_default_token_s_identity() {
+        let base = [("INPUT_MODE", "check"), ("INPUT_TOKEN", "t")];
+        assert_eq!(from_env(&env(&base)).unwrap().bot_login, DEFAULT_BOT_LOGIN);
+        let mut app = base.to_vec();
+        app.push(("INPUT_BOT-LOGIN", "postmortem-app[bot]"));
+        assert_eq!(
+            from_env(&env(&app)).unwrap().bot_login,
+            "postmortem-app[bot]"
+        );
+        let mut bad = base.to_vec();
+        bad.push(("INPUT_BOT_LOGIN", "a b"));
+        assert_eq!(from_env(&env(&bad)).unwrap_err().0[0].input, "bot-login");
     }
 
     #[test]

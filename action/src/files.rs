@@ -221,6 +221,188 @@ fn encode_path(s: &str) -> String {
     out
 }
 
+/// The catalogue files beside a document: `index.json` and `index.md` in
+/// the document's folder (what `postmortem index --write` writes there).
+pub fn index_paths(document: &RepoPath) -> (String, String) {
+    match document.parent() {
+        Some(dir) if !dir.is_empty() => (format!("{dir}/index.json"), format!("{dir}/index.md")),
+        _ => ("index.json".to_owned(), "index.md".to_owned()),
+    }
+}
+
+/// One entry of an `index.json` as read back (the document crate only
+/// writes them).
+#[derive(serde::Deserialize)]
+struct StoredEntry {
+    path: String,
+    #[serde(default)]
+    incident: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    date: Option<NaiveDate>,
+    #[serde(default)]
+    services: Vec<String>,
+    #[serde(default)]
+    severity: Option<String>,
+    #[serde(default)]
+    fix_level: Option<String>,
+    #[serde(default)]
+    fix_owner: Option<String>,
+    #[serde(default)]
+    fix_due: Option<NaiveDate>,
+    #[serde(default)]
+    fix_status: String,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredCatalogue {
+    #[serde(default)]
+    postmortems: Vec<StoredEntry>,
+}
+
+/// The catalogue beside `document` with this postmortem's entry added or
+/// replaced: `(path, content)` of `index.json` then `index.md`. The other
+/// entries are kept as the existing `index.json` lists them (an unreadable
+/// one is rebuilt with this entry alone rather than failing the run; the
+/// CLI's `postmortem index --write` rebuilds it from the documents).
+pub fn index_update(
+    existing_json: Option<&str>,
+    document: &RepoPath,
+    pm: &postmortem_model::Postmortem,
+) -> Vec<(RepoPath, String)> {
+    use postmortem::document::index::{Catalogue, IndexEntry, entry};
+    let (json_path, md_path) = index_paths(document);
+    let file_name = document
+        .as_str()
+        .rsplit('/')
+        .next()
+        .unwrap_or(document.as_str())
+        .to_owned();
+    let mine = entry(&file_name, pm);
+    let mut entries: Vec<IndexEntry> = existing_json
+        .and_then(|j| serde_json::from_str::<StoredCatalogue>(j).ok())
+        .map(|c| c.postmortems)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| {
+            e.path != mine.path && (mine.incident.is_empty() || e.incident != mine.incident)
+        })
+        .map(|e| IndexEntry {
+            path: e.path,
+            incident: e.incident,
+            title: e.title,
+            date: e.date,
+            services: e.services,
+            severity: e.severity,
+            fix_level: e.fix_level,
+            fix_owner: e.fix_owner,
+            fix_due: e.fix_due,
+            fix_status: e.fix_status,
+        })
+        .collect();
+    entries.push(mine);
+    let catalogue = Catalogue::new(entries);
+    let mut out = Vec::new();
+    if let Ok(p) = json_path.parse::<RepoPath>() {
+        out.push((p, catalogue.to_json()));
+    }
+    if let Ok(p) = md_path.parse::<RepoPath>() {
+        out.push((p, catalogue.to_markdown()));
+    }
+    out
+}
+
+/// Whether `path` is a postmortem document by the document path pattern:
+/// `{runbook_dir}` matches any folders (or none), `{date}` a
+/// `YYYY-MM-DD`, `{year}` four digits, `{slug}` and `{incident_id}` one
+/// non-empty name without `/`. Lint mode reads only such files.
+pub fn matches_document_pattern(pattern: &str, path: &str) -> bool {
+    #[derive(Debug)]
+    enum Tok<'a> {
+        Lit(&'a str),
+        Dir,
+        Date,
+        Year,
+        Name,
+    }
+    let mut toks = Vec::new();
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            toks.push(Tok::Lit(&rest[..open]));
+        }
+        let Some(close) = rest[open..].find('}') else {
+            return false;
+        };
+        toks.push(match &rest[open + 1..open + close] {
+            "runbook_dir" => Tok::Dir,
+            "date" => Tok::Date,
+            "year" => Tok::Year,
+            _ => Tok::Name,
+        });
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        toks.push(Tok::Lit(rest));
+    }
+    fn go(toks: &[Tok<'_>], s: &str) -> bool {
+        let Some((first, more)) = toks.split_first() else {
+            return s.is_empty();
+        };
+        let digits = |t: &str| t.chars().all(|c| c.is_ascii_digit());
+        match first {
+            Tok::Lit(l) => {
+                // An empty {runbook_dir} before a '/' collapses the slash.
+                if let Some(r) = s.strip_prefix(l) {
+                    if go(more, r) {
+                        return true;
+                    }
+                }
+                false
+            }
+            Tok::Dir => {
+                // Nothing (eating the '/' that follows), or folders.
+                if let Some(Tok::Lit(l)) = more.first() {
+                    if let Some(stripped) = l.strip_prefix('/') {
+                        let mut alt: Vec<Tok<'_>> = Vec::new();
+                        if !stripped.is_empty() {
+                            alt.push(Tok::Lit(stripped));
+                        }
+                        alt.extend(more[1..].iter().map(|t| match t {
+                            Tok::Lit(x) => Tok::Lit(x),
+                            Tok::Dir => Tok::Dir,
+                            Tok::Date => Tok::Date,
+                            Tok::Year => Tok::Year,
+                            Tok::Name => Tok::Name,
+                        }));
+                        if go(&alt, s) {
+                            return true;
+                        }
+                    }
+                }
+                (1..=s.len())
+                    .filter(|&i| s.is_char_boundary(i))
+                    .any(|i| !s[..i].starts_with('/') && go(more, &s[i..]))
+            }
+            Tok::Date => {
+                s.len() >= 10
+                    && s.is_char_boundary(10)
+                    && chrono::NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d").is_ok()
+                    && go(more, &s[10..])
+            }
+            Tok::Year => {
+                s.len() >= 4 && s.is_char_boundary(4) && digits(&s[..4]) && go(more, &s[4..])
+            }
+            Tok::Name => (1..=s.len())
+                .filter(|&i| s.is_char_boundary(i))
+                .take_while(|&i| !s[..i].contains('/'))
+                .any(|i| go(more, &s[i..])),
+        }
+    }
+    !path.starts_with('/') && go(&toks, path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,5 +576,44 @@ mod tests {
                 prop_assert!(path.as_str().starts_with("postmortems/"));
             }
         }
+    }
+
+    #[test]
+    fn lint_finds_documents_by_the_path_pattern() {
+        let p = crate::config::DEFAULT_DOCUMENT_PATH;
+        assert!(matches_document_pattern(
+            p,
+            "runbooks/queue/postmortems/2026-05-19-queue-render.md"
+        ));
+        assert!(matches_document_pattern(
+            p,
+            "postmortems/2026-05-19-queue-render.md"
+        ));
+        assert!(!matches_document_pattern(
+            p,
+            "runbooks/queue/postmortems/index.md"
+        ));
+        assert!(!matches_document_pattern(
+            p,
+            "runbooks/queue/postmortems/2026-05-19-x/y.md"
+        ));
+        assert!(!matches_document_pattern(p, "runbooks/queue/README.md"));
+        let q = "postmortems/{year}/{incident_id}.md";
+        assert!(matches_document_pattern(q, "postmortems/2026/INC-1.md"));
+        assert!(!matches_document_pattern(q, "postmortems/26/INC-1.md"));
+    }
+
+    #[test]
+    fn the_index_keeps_other_entries_and_replaces_this_one() {
+        let pm: postmortem_model::Postmortem = postmortem_model::Postmortem::default();
+        let doc: RepoPath = "runbooks/q/postmortems/2026-05-19-x.md".parse().unwrap();
+        let first = index_update(None, &doc, &pm);
+        assert_eq!(first[0].0.as_str(), "runbooks/q/postmortems/index.json");
+        assert_eq!(first[1].0.as_str(), "runbooks/q/postmortems/index.md");
+        let again = index_update(Some(&first[0].1), &doc, &pm);
+        assert_eq!(again, first, "idempotent");
+        let other = first[0].1.replace("2026-05-19-x.md", "2025-01-01-y.md");
+        let both = index_update(Some(&other), &doc, &pm);
+        assert!(both[0].1.contains("2025-01-01-y.md") && both[0].1.contains("2026-05-19-x.md"));
     }
 }

@@ -15,6 +15,11 @@
 //! - [`check`]: the checker's plan (verified, late, overdue, reminders).
 //! - [`commands`]: annotations, outputs and the step summary.
 //! - [`text`]: neutralising people's text for GitHub bodies.
+//!
+//! The shell is the `postmortem-action` binary (`src/main.rs`,
+//! `src/shell/`): it reads the inputs and the event, reads GitHub into the
+//! snapshots above through octocrab, runs a planner, and applies the plan
+//! (or prints it with `--dry-run`).
 
 pub mod check;
 pub mod commands;

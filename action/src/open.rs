@@ -36,6 +36,10 @@ use crate::fixissue::{self, BlockState, FixBlock, FixIssueContent};
 use crate::plan::{CloseReason, FileWrite, Operation, Piece, Plan, Planned, Target, Text};
 use crate::text::{has_marker, link_label, marker, neutralise, table_cell};
 
+/// The trailer ending every commit the Action makes on a postmortem branch;
+/// a commit without it was made by someone else.
+pub const COMMIT_TRAILER: &str = "Postmortem-Action: opened";
+
 /// The label of an intake issue whose document has errors.
 pub const NEEDS_WORK_LABEL: &str = "postmortem-needs-work";
 
@@ -250,7 +254,14 @@ pub fn plan(input: &OpenInput<'_>) -> Plan {
         .filter(|f| f.severity == FindingSeverity::Error)
         .cloned()
         .collect();
-    let ready = preconditions(input, &mut problems);
+    // The repository is checked (files exist, paths confined) only once
+    // the document itself is clean: the shell reads nothing for a
+    // document with errors, and its author fixes those first.
+    let ready = if problems.is_empty() {
+        preconditions(input, &mut problems)
+    } else {
+        None
+    };
     let warnings: Vec<&Finding> = input
         .prepared
         .findings
@@ -554,7 +565,7 @@ fn clean(input: &OpenInput<'_>, ready: &Ready, plan: &mut Plan) {
             base: repo.default_branch.clone(),
             base_sha: (!branch_exists).then(|| repo.base_sha.clone()),
             message: format!(
-                "Postmortem {}: {}\n\nChain-level fix at {}, due {}.",
+                "Postmortem {}: {}\n\nChain-level fix at {}, due {}.\n\n{COMMIT_TRAILER}",
                 ready.id,
                 postmortem_model::normalize_line(&pm.incident.title),
                 ready.block.level.label(),

@@ -341,6 +341,38 @@ fn a_missing_runbook_is_a_problem_listed_like_a_finding() {
 }
 
 #[test]
+fn the_repository_is_checked_only_once_the_document_is_clean() {
+    // With lint errors the shell reads nothing from the repository, so no
+    // file counts as missing yet: the comment lists the lint errors only.
+    let plan = run(
+        &intake(),
+        &prepared(vec![error("PM031", 5)]),
+        &OpenState::default(),
+    );
+    let Operation::Comment { body, .. } = &plan.operations[0] else {
+        panic!()
+    };
+    let body = body.as_literal().unwrap();
+    assert!(
+        body.contains("PM031") && !body.contains("does not exist"),
+        "{body}"
+    );
+    assert_eq!(plan.annotations.len(), 1);
+}
+
+#[test]
+fn the_action_s_commits_carry_its_trailer() {
+    let plan = run(&intake(), &prepared(Vec::new()), &fresh_state());
+    let Some(Operation::Commit { message, .. }) = plan.operations.first() else {
+        panic!("{:?}", plan.operations)
+    };
+    assert!(
+        message.ends_with(&format!("\n\n{COMMIT_TRAILER}")),
+        "{message}"
+    );
+}
+
+#[test]
 fn a_clean_postmortem_opens_everything_in_order() {
     let plan = run(&intake(), &prepared(Vec::new()), &fresh_state());
     assert_eq!(

@@ -1,0 +1,594 @@
+//! Reading what exists on GitHub into the planners' snapshots: the
+//! repository, the postmortem branch and its PR, the fix issues, file
+//! contents, the Action's own comments and CI results. Lists are read
+//! whole before anything is changed (changing issues while paging skips
+//! some). GitHub's answers are read into the Action's own structs, every
+//! field GitHub may send as null optional.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use postmortem_action::check::{BotComment, CiResult};
+use postmortem_action::fixissue;
+use postmortem_action::open::{
+    BranchState, COMMIT_TRAILER, FixIssueState, OpenState, PullRequestState,
+};
+use postmortem_model::{IncidentId, Reader, TestBinding};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::gh::{Gh, GhError, enc, enc_path};
+
+/// Pages read at most from one list (100 items each).
+pub const MAX_PAGES: usize = 100;
+
+#[derive(Deserialize, Clone)]
+struct User {
+    #[serde(default)]
+    login: String,
+}
+
+#[derive(Deserialize, Clone)]
+struct Label {
+    #[serde(default)]
+    name: String,
+}
+
+/// An issue as the issues list gives it.
+#[derive(Deserialize, Clone)]
+pub struct Issue {
+    /// Its number.
+    pub number: u64,
+    /// Its page.
+    pub html_url: String,
+    /// `open` or `closed`.
+    pub state: String,
+    /// Title.
+    #[serde(default)]
+    pub title: String,
+    /// Body (null on GitHub when empty).
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    labels: Vec<Label>,
+    #[serde(default)]
+    assignees: Option<Vec<User>>,
+    /// How many comments it has.
+    #[serde(default)]
+    pub comments: u64,
+    /// When it was opened.
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pull_request: Option<Value>,
+}
+
+impl Issue {
+    /// Label names.
+    pub fn label_names(&self) -> Vec<String> {
+        self.labels.iter().map(|l| l.name.clone()).collect()
+    }
+    /// The body, "" when null.
+    pub fn body_text(&self) -> String {
+        self.body.clone().unwrap_or_default()
+    }
+    fn is_pull_request(&self) -> bool {
+        self.pull_request.is_some()
+    }
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(v: Value, what: &str) -> Result<T, GhError> {
+    serde_json::from_value(v).map_err(|e| GhError {
+        status: None,
+        message: format!("GitHub's answer for {what} is not as described: {e}"),
+    })
+}
+
+/// The repository's default branch.
+pub fn default_branch(gh: &Gh) -> Result<String, GhError> {
+    let r = gh.get(&gh.r(""))?;
+    Ok(r["default_branch"].as_str().unwrap_or("main").to_owned())
+}
+
+/// A branch's head commit and its tree.
+pub fn branch_head(gh: &Gh, branch: &str) -> Result<Option<(String, String)>, GhError> {
+    Ok(gh
+        .get_opt(&gh.r(&format!("/commits/{}", enc(branch))))?
+        .map(|c| {
+            (
+                c["sha"].as_str().unwrap_or_default().to_owned(),
+                c["commit"]["tree"]["sha"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        }))
+}
+
+/// The Action's own comments on an issue or PR.
+pub fn bot_comments(gh: &Gh, number: u64, bot: &str) -> Result<Vec<BotComment>, GhError> {
+    #[derive(Deserialize)]
+    struct Comment {
+        id: u64,
+        #[serde(default)]
+        body: Option<String>,
+        #[serde(default)]
+        user: Option<User>,
+    }
+    let all = gh.get_all(
+        &gh.r(&format!("/issues/{number}/comments?per_page=100")),
+        None,
+        MAX_PAGES,
+    )?;
+    let mut out = Vec::new();
+    for v in all {
+        let c: Comment = parse(v, "an issue comment")?;
+        if c.user.is_some_and(|u| u.login.eq_ignore_ascii_case(bot)) {
+            out.push(BotComment {
+                id: c.id,
+                body: c.body.unwrap_or_default(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The Action's comments on every issue, from the repository's comment
+/// list since `since`, by issue number; `None` when the list is longer
+/// than the pages read (then the caller reads issue by issue).
+pub fn bot_comments_since(
+    gh: &Gh,
+    since: DateTime<Utc>,
+    bot: &str,
+) -> Result<Option<HashMap<u64, Vec<BotComment>>>, GhError> {
+    #[derive(Deserialize)]
+    struct Comment {
+        id: u64,
+        #[serde(default)]
+        body: Option<String>,
+        #[serde(default)]
+        user: Option<User>,
+        issue_url: String,
+    }
+    let uri = gh.r(&format!(
+        "/issues/comments?sort=created&direction=asc&since={}&per_page=100",
+        enc(&since.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+    ));
+    let all = gh.get_all(&uri, None, MAX_PAGES)?;
+    if all.len() >= MAX_PAGES * 100 {
+        return Ok(None);
+    }
+    let mut out: HashMap<u64, Vec<BotComment>> = HashMap::new();
+    for v in all {
+        let c: Comment = parse(v, "an issue comment")?;
+        let Some(n) = c.issue_url.rsplit('/').next().and_then(|n| n.parse().ok()) else {
+            continue;
+        };
+        if c.user.is_some_and(|u| u.login.eq_ignore_ascii_case(bot)) {
+            out.entry(n).or_default().push(BotComment {
+                id: c.id,
+                body: c.body.unwrap_or_default(),
+            });
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Every issue labelled `label` in `state` (`open`, `closed`, `all`),
+/// optionally updated since a time; pull requests left out.
+pub fn issues_labelled(
+    gh: &Gh,
+    label: &str,
+    state: &str,
+    since: Option<DateTime<Utc>>,
+) -> Result<Vec<Issue>, GhError> {
+    let mut uri = gh.r(&format!(
+        "/issues?labels={}&state={state}&per_page=100",
+        enc(label)
+    ));
+    if let Some(s) = since {
+        uri.push_str(&format!(
+            "&since={}",
+            enc(&s.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        ));
+    }
+    let mut out = Vec::new();
+    for v in gh.get_all(&uri, None, MAX_PAGES)? {
+        let i: Issue = parse(v, "an issue")?;
+        if !i.is_pull_request() {
+            out.push(i);
+        }
+    }
+    Ok(out)
+}
+
+/// One issue.
+pub fn issue(gh: &Gh, number: u64) -> Result<Option<Issue>, GhError> {
+    gh.get_opt(&gh.r(&format!("/issues/{number}")))?
+        .map(|v| parse(v, "an issue"))
+        .transpose()
+}
+
+/// A file's text at `git_ref`, `None` when it does not exist.
+pub fn file(gh: &Gh, path: &str, git_ref: &str) -> Result<Option<String>, GhError> {
+    let Some(v) = gh.get_opt(&gh.r(&format!(
+        "/contents/{}?ref={}",
+        enc_path(path),
+        enc(git_ref)
+    )))?
+    else {
+        return Ok(None);
+    };
+    if v.is_array() || v["type"].as_str() != Some("file") {
+        return Err(GhError {
+            status: None,
+            message: format!("{path} is a folder or link in the repository, not a file"),
+        });
+    }
+    if v["encoding"].as_str() != Some("base64") {
+        // The contents API leaves out files over 1 MB.
+        return Err(GhError {
+            status: None,
+            message: format!(
+                "{path} is too large for the contents API (over 1 MB); the Action does not edit it"
+            ),
+        });
+    }
+    let content = v["content"].as_str().unwrap_or_default();
+    let bytes = base64_decode(content).ok_or_else(|| GhError {
+        status: None,
+        message: format!("{path}: the contents API sent content that is not base64"),
+    })?;
+    String::from_utf8(bytes).map(Some).map_err(|_| GhError {
+        status: None,
+        message: format!("{path} is not UTF-8 text"),
+    })
+}
+
+/// What the shell learnt besides [`OpenState`].
+pub struct OpenRead {
+    /// The snapshot.
+    pub state: OpenState,
+    /// Commit sha → tree sha, for the commit's `base_tree`.
+    pub trees: HashMap<String, String>,
+    /// The default branch's head, when the postmortem branch must be
+    /// created from it ("" otherwise: the planner does not use it).
+    pub base_sha: String,
+}
+
+/// The paths in a tree, `None` when GitHub truncated the listing.
+fn tree_paths(gh: &Gh, tree: &str) -> Result<Option<HashSet<String>>, GhError> {
+    let v = gh.get(&gh.r(&format!("/git/trees/{}?recursive=1", enc(tree))))?;
+    if v["truncated"].as_bool().unwrap_or(true) {
+        return Ok(None);
+    }
+    Ok(Some(
+        v["tree"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["type"].as_str() == Some("blob"))
+            .filter_map(|e| e["path"].as_str().map(str::to_owned))
+            .collect(),
+    ))
+}
+
+/// Reads what exists for an incident's postmortem: the branch (one
+/// compare, which also says whose commits are on it), its open PR, the
+/// fix issue, and the files the commit may write. When the branch must be
+/// created, the default branch's head and its file listing are read, so
+/// files that do not exist cost nothing.
+pub fn open_state(
+    gh: &Gh,
+    incident: &IncidentId,
+    default_branch: &str,
+    paths: &[String],
+    bot: &str,
+) -> Result<OpenRead, GhError> {
+    let branch = postmortem_action::open::branch_for(incident);
+    let mut trees = HashMap::new();
+
+    let compare = gh.get_opt(&gh.r(&format!(
+        "/compare/{}...{}",
+        enc(default_branch),
+        enc_path(&branch)
+    )))?;
+    let branch_state = match compare {
+        None => None,
+        // Everything on the branch is merged: for the planner it is gone
+        // (a new commit on the default branch's head fast-forwards it, see
+        // the applier).
+        Some(cmp) if cmp["ahead_by"].as_u64() == Some(0) => None,
+        Some(cmp) => {
+            let commits = cmp["commits"].as_array().cloned().unwrap_or_default();
+            let only_action_commits = commits.iter().all(|c| {
+                c["commit"]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.lines().any(|l| l.trim() == COMMIT_TRAILER))
+            });
+            let last = commits.last().cloned().unwrap_or_default();
+            let head = last["sha"].as_str().unwrap_or_default().to_owned();
+            if let Some(t) = last["commit"]["tree"]["sha"].as_str() {
+                trees.insert(head.clone(), t.to_owned());
+            }
+            Some(BranchState {
+                head_sha: head,
+                only_action_commits,
+            })
+        }
+    };
+
+    let (base_sha, listing) = if branch_state.is_none() {
+        let (sha, tree) = branch_head(gh, default_branch)?.ok_or_else(|| GhError {
+            status: None,
+            message: format!("the default branch {default_branch} has no commits"),
+        })?;
+        trees.insert(sha.clone(), tree.clone());
+        (sha, tree_paths(gh, &tree)?)
+    } else {
+        (String::new(), None)
+    };
+
+    // A PR needs its head branch: with no branch there is no open PR.
+    let pull_request = match &branch_state {
+        None => None,
+        Some(b) => {
+            let list = gh.get(&gh.r(&format!(
+                "/pulls?head={}&state=open&per_page=100",
+                enc(&format!("{}:{branch}", gh.owner()))
+            )))?;
+            match list.as_array().and_then(|a| a.first()).cloned() {
+                None => None,
+                Some(pr) => Some(pull_request_state(gh, &pr, !b.only_action_commits, bot)?),
+            }
+        }
+    };
+
+    let candidates = issues_labelled(gh, fixissue::FIX_LABEL, "all", None)?;
+    let pairs: Vec<(u64, String)> = candidates
+        .iter()
+        .map(|i| (i.number, i.body_text()))
+        .collect();
+    let fix_issue = postmortem_action::open::find_fix_issue(incident, &pairs).and_then(|(n, _)| {
+        candidates
+            .iter()
+            .find(|i| i.number == *n)
+            .map(|i| FixIssueState {
+                number: i.number,
+                html_url: i.html_url.clone(),
+                open: i.state == "open",
+                title: i.title.clone(),
+                body: i.body_text(),
+                labels: i.label_names(),
+                assignees: i
+                    .assignees
+                    .as_ref()
+                    .map(|a| a.iter().map(|u| u.login.clone()).collect())
+                    .unwrap_or_default(),
+            })
+    });
+
+    let at = if branch_state.is_some() {
+        branch.as_str()
+    } else {
+        default_branch
+    };
+    let mut files = BTreeMap::new();
+    for p in paths {
+        if files.contains_key(p) {
+            continue;
+        }
+        if listing.as_ref().is_some_and(|l| !l.contains(p)) {
+            files.insert(p.clone(), None);
+            continue;
+        }
+        // index.md is derived from index.json: without the JSON there is
+        // no catalogue to keep, and the Markdown is written whole anyway.
+        if let Some(json) = p.strip_suffix("index.md").map(|d| format!("{d}index.json")) {
+            if matches!(files.get(&json), Some(None)) {
+                files.insert(p.clone(), None);
+                continue;
+            }
+        }
+        files.insert(p.clone(), file(gh, p, at)?);
+    }
+    Ok(OpenRead {
+        state: OpenState {
+            branch: branch_state,
+            pull_request,
+            fix_issue,
+            files,
+        },
+        trees,
+        base_sha,
+    })
+}
+
+/// The open PR as the planner needs it.
+pub fn pull_request_state(
+    gh: &Gh,
+    pr: &Value,
+    with_comments: bool,
+    bot: &str,
+) -> Result<PullRequestState, GhError> {
+    let number = pr["number"].as_u64().unwrap_or_default();
+    let owner = gh.owner().to_owned();
+    let mut asked: Vec<Reader> = Vec::new();
+    for u in pr["requested_reviewers"].as_array().into_iter().flatten() {
+        if let Some(r) = u["login"].as_str().and_then(|l| l.parse().ok()) {
+            asked.push(r);
+        }
+    }
+    for t in pr["requested_teams"].as_array().into_iter().flatten() {
+        if let Some(r) = t["slug"]
+            .as_str()
+            .and_then(|s| format!("{owner}/{s}").parse().ok())
+        {
+            asked.push(r);
+        }
+    }
+    // Readers who reviewed are no longer "requested" but were asked.
+    for r in gh.get_all(
+        &gh.r(&format!("/pulls/{number}/reviews?per_page=100")),
+        None,
+        MAX_PAGES,
+    )? {
+        if let Some(reader) = r["user"]["login"]
+            .as_str()
+            .and_then(|l| l.parse::<Reader>().ok())
+        {
+            if !asked.contains(&reader) {
+                asked.push(reader);
+            }
+        }
+    }
+    Ok(PullRequestState {
+        number,
+        html_url: pr["html_url"].as_str().unwrap_or_default().to_owned(),
+        title: pr["title"].as_str().unwrap_or_default().to_owned(),
+        body: pr["body"].as_str().unwrap_or_default().to_owned(),
+        labels: pr["labels"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|l| l["name"].as_str().map(str::to_owned))
+            .collect(),
+        asked,
+        bot_comments: if with_comments {
+            bot_comments(gh, number, bot)?
+        } else {
+            Vec::new()
+        },
+    })
+}
+
+/// The CI results of a binding: one request.
+pub fn ci_results(
+    gh: &Gh,
+    binding: &TestBinding,
+    since: DateTime<Utc>,
+) -> Result<Vec<CiResult>, GhError> {
+    let branch = binding.branch();
+    match binding {
+        TestBinding::Workflow { workflow, .. } => {
+            #[derive(Deserialize)]
+            struct Run {
+                #[serde(default)]
+                conclusion: Option<String>,
+                #[serde(default)]
+                head_branch: Option<String>,
+                #[serde(default)]
+                updated_at: Option<DateTime<Utc>>,
+                html_url: String,
+            }
+            let v = gh.get(&gh.r(&format!(
+                "/actions/workflows/{}/runs?branch={}&status=success&created={}&per_page=100",
+                enc(workflow),
+                enc(branch),
+                enc(&format!(">={}", since.format("%Y-%m-%d")))
+            )))?;
+            let runs: Vec<Run> = parse(v["workflow_runs"].clone(), "workflow runs")?;
+            Ok(runs
+                .into_iter()
+                .map(|r| CiResult {
+                    conclusion: r.conclusion,
+                    branch: r.head_branch,
+                    completed_at: r.updated_at,
+                    html_url: r.html_url,
+                })
+                .collect())
+        }
+        TestBinding::CheckRun { name, .. } => {
+            #[derive(Deserialize)]
+            struct Check {
+                #[serde(default)]
+                conclusion: Option<String>,
+                #[serde(default)]
+                completed_at: Option<DateTime<Utc>>,
+                #[serde(default)]
+                html_url: Option<String>,
+                #[serde(default)]
+                details_url: Option<String>,
+            }
+            let v = gh.get(&gh.r(&format!(
+                "/commits/{}/check-runs?check_name={}&status=completed&filter=all&per_page=100",
+                enc(branch),
+                enc(name)
+            )))?;
+            let runs: Vec<Check> = parse(v["check_runs"].clone(), "check runs")?;
+            Ok(runs
+                .into_iter()
+                .map(|c| CiResult {
+                    conclusion: c.conclusion,
+                    branch: Some(branch.to_owned()),
+                    completed_at: c.completed_at,
+                    html_url: c.html_url.or(c.details_url).unwrap_or_default(),
+                })
+                .collect())
+        }
+        TestBinding::Status { context, .. } => {
+            #[derive(Deserialize)]
+            struct Status {
+                state: String,
+                #[serde(default)]
+                context: String,
+                #[serde(default)]
+                updated_at: Option<DateTime<Utc>>,
+                #[serde(default)]
+                target_url: Option<String>,
+                #[serde(default)]
+                url: String,
+            }
+            let v = gh.get(&gh.r(&format!("/commits/{}/statuses?per_page=100", enc(branch))))?;
+            let statuses: Vec<Status> = parse(v, "commit statuses")?;
+            Ok(statuses
+                .into_iter()
+                .filter(|s| &s.context == context)
+                .map(|s| CiResult {
+                    conclusion: Some(s.state),
+                    branch: Some(branch.to_owned()),
+                    completed_at: s.updated_at,
+                    html_url: s.target_url.unwrap_or(s.url),
+                })
+                .collect())
+        }
+    }
+}
+
+/// Standard base64 with newlines (as the contents API sends it).
+pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' | b'\n' | b'\r' | b' ' => continue,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base64_decode;
+
+    #[test]
+    fn base64_from_the_contents_api_decodes_across_newlines() {
+        assert_eq!(base64_decode("aGVs\nbG8=\n").unwrap(), b"hello");
+        assert_eq!(base64_decode("").unwrap(), b"");
+        assert_eq!(base64_decode("4pyT").unwrap(), "✓".as_bytes());
+        assert!(base64_decode("a$b").is_none());
+    }
+}
