@@ -175,6 +175,9 @@ fn main() {
         println!("- {v} × `{k}`");
     }
     println!(
+        "\nThe first run on a fresh intake issue does not look for the postmortem branch: it lists the tree of the runner's `GITHUB_SHA` (the default branch's head), reads only the files that exist (runbook, ADR; `index.md` is never read, it is written with `index.json`), looks for the fix issue, and labels the new PR in the same `PATCH` that links the fix issue. The re-run (a workflow re-run: `GITHUB_RUN_ATTEMPT=2`) reads everything as it is: the intake issue, the branch (compare), the PR and its reviews, the fix issue and the files on the branch."
+    );
+    println!(
         "\nEach of the {FIXES} fixes is bound to its own workflow, so every open one needs its own lookup (fixes sharing a binding share one). The first check verifies 100 fixes (comment, label, close) and flags 100 overdue (label, comment); the next day's run writes nothing, skips the 100 verified, and reads the Action's earlier comments from the repository's comment list (pages), not issue by issue."
     );
 }

@@ -244,6 +244,48 @@ pub fn document_path_for(
     .map_err(|e| e.message)
 }
 
+/// Whether a run may take the postmortem branch not to exist without
+/// reading it (one request less on a first run). Only for the first run
+/// on an intake issue: open, without any comment yet (the Action comments
+/// on it once the pull request and the fix issue exist), not a re-run of
+/// a workflow run (re-runs are how a crashed run is completed), and not a
+/// dry run (its plan is printed, never checked by a write). If the branch
+/// does exist after all, creating it fails without overwriting anything
+/// and the shell reads everything and plans again.
+pub fn may_assume_no_branch(
+    source: &Source,
+    intake_comments: Option<u64>,
+    rerun: bool,
+    dry_run: bool,
+) -> bool {
+    matches!(
+        source,
+        Source::IntakeIssue { open: true, bot_comments, .. } if bot_comments.is_empty()
+    ) && intake_comments == Some(0)
+        && !rerun
+        && !dry_run
+}
+
+/// The default branch's head as the runner gives it (`GITHUB_SHA`, with
+/// `GITHUB_REF` naming the default branch), for a run that creates the
+/// postmortem branch: its tree listing is then read by that commit, and
+/// the commit itself is not read. Only when the branch was not looked for
+/// ([`may_assume_no_branch`]): a later run reads the branch's head as it
+/// is, since by then the postmortem may have been merged.
+pub fn base_from_runner<'a>(
+    assumed_no_branch: bool,
+    github_ref: Option<&str>,
+    github_sha: Option<&'a str>,
+    default_branch: &str,
+) -> Option<&'a str> {
+    let sha = github_sha?;
+    (assumed_no_branch
+        && github_ref == Some(format!("refs/heads/{default_branch}").as_str())
+        && sha.len() == 40
+        && sha.bytes().all(|b| b.is_ascii_hexdigit()))
+    .then_some(sha)
+}
+
 /// Plans the open run.
 pub fn plan(input: &OpenInput<'_>) -> Plan {
     let mut plan = Plan::new(Mode::Open);
@@ -392,11 +434,23 @@ fn preconditions(input: &OpenInput<'_>, problems: &mut Vec<Finding>) -> Option<R
         }
     }
     desired.extend(input.prepared.index_files.iter().cloned());
+    // `index.md` is derived from `index.json` whole: it is written with
+    // every change of the JSON and never read (one request less).
+    let (index_json, index_md) = files::index_paths(&document_path);
+    let json_changes = desired.iter().any(|(p, content)| {
+        p.as_str() == index_json && current(p).as_deref() != Some(content.as_str())
+    });
     let mut seen = std::collections::BTreeSet::new();
     let files = desired
         .into_iter()
         .filter(|(p, _)| seen.insert(p.clone()))
-        .filter(|(p, content)| current(p).as_deref() != Some(content.as_str()))
+        .filter(|(p, content)| {
+            if p.as_str() == index_md {
+                json_changes
+            } else {
+                current(p).as_deref() != Some(content.as_str())
+            }
+        })
         .map(|(p, content)| FileWrite {
             path: p.to_string(),
             content,
@@ -594,6 +648,7 @@ fn clean(input: &OpenInput<'_>, ready: &Ready, plan: &mut Plan) {
                         target: Target::Number(pr.number),
                         title: title.clone(),
                         body,
+                        labels: Vec::new(),
                     });
                 }
             }
@@ -612,6 +667,9 @@ fn clean(input: &OpenInput<'_>, ready: &Ready, plan: &mut Plan) {
         }
         None => None,
     };
+    // A pull request this plan creates gets its labels in the update that
+    // links the fix issue, when one follows (one request instead of two).
+    let mut deferred_labels = Vec::new();
     if let Some(target) = pr_target {
         let have: &[String] = state
             .pull_request
@@ -621,7 +679,9 @@ fn clean(input: &OpenInput<'_>, ready: &Ready, plan: &mut Plan) {
             .into_iter()
             .filter(|l| !have.iter().any(|h| h.eq_ignore_ascii_case(l)))
             .collect();
-        if !missing.is_empty() {
+        if matches!(target, Target::Planned(_)) && fix_exists.is_none() {
+            deferred_labels = missing;
+        } else if !missing.is_empty() {
             plan.operations.push(Operation::AddLabels {
                 target,
                 labels: missing,
@@ -741,6 +801,7 @@ fn clean(input: &OpenInput<'_>, ready: &Ready, plan: &mut Plan) {
                     target,
                     title: title.clone(),
                     body: pr_body(input, ready, Some(Piece::Ref(Planned::FixIssue))),
+                    labels: std::mem::take(&mut deferred_labels),
                 });
             }
             Target::Planned(Planned::FixIssue)

@@ -241,7 +241,11 @@ pub enum Operation {
         /// Body.
         body: Text,
     },
-    /// Changes an existing pull request's title and body.
+    /// Changes a pull request's title and body. With `labels`, the same
+    /// request also labels it (`PATCH /issues/{number}`, which sets a pull
+    /// request's title, body and labels at once; the shell keeps the labels
+    /// the pull request already has): used for a pull request this plan
+    /// creates, which has no labels of the Action's yet.
     UpdatePullRequest {
         /// Which.
         target: Target,
@@ -249,6 +253,9 @@ pub enum Operation {
         title: String,
         /// New body.
         body: Text,
+        /// Labels to add in the same request (none: title and body only).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        labels: Vec<String>,
     },
     /// Asks readers to review (retried by the shell on 422 "Could not
     /// resolve to a node" right after creation).
@@ -353,8 +360,20 @@ impl Operation {
             } => {
                 format!("open pull request {head} → {base}: {title}")
             }
-            Operation::UpdatePullRequest { target, title, .. } => {
-                format!("update pull request {target}: {title}")
+            Operation::UpdatePullRequest {
+                target,
+                title,
+                labels,
+                ..
+            } => {
+                if labels.is_empty() {
+                    format!("update pull request {target}: {title}")
+                } else {
+                    format!(
+                        "update pull request {target}: {title}; label it with {}",
+                        labels.join(", ")
+                    )
+                }
             }
             Operation::RequestReviewers {
                 target,

@@ -154,6 +154,36 @@ fn a_run_that_died_between_the_pr_and_the_fix_issue_is_completed_by_the_next() {
 }
 
 #[test]
+fn a_run_that_died_at_any_write_is_completed_by_a_new_event() {
+    // A first run does not look for the branch; a new event on the intake
+    // issue (not a re-run) before the Action commented on it also does
+    // not, finds the branch when creating it, reads and plans again.
+    for writes in 1..=8 {
+        let w = World::new();
+        let (intake, ev) = w.intake(&example_document());
+        w.gh.state().faults.die_after_writes = Some(writes);
+        let died = w.run("open", "issues", &ev, NOW, &[]);
+        assert_ne!(died.code, 0, "died after {writes} write(s)");
+        w.gh.state().faults.die_after_writes = None;
+
+        // The new event tells the intake issue's comments as they are.
+        let mut next = ev.clone();
+        next["issue"]["comments"] = w.comments(intake).len().into();
+        let out = w.run("open", "issues", &next, NOW, &[]);
+        assert_eq!(
+            out.code, 0,
+            "after {writes}: {}\n{}",
+            out.stdout, out.stderr
+        );
+        assert_one_of_each(&w);
+        assert_eq!(w.gh.state().issue(intake).unwrap().state, "closed");
+        assert_eq!(w.comments(intake).len(), 1, "after {writes}");
+        assert_eq!(rerun(&w, &ev, 2).outputs["operation"], "unchanged");
+        w.validate();
+    }
+}
+
+#[test]
 fn an_invalid_document_gets_one_comment_and_nothing_is_created() {
     let w = World::new();
     let doc =
@@ -410,6 +440,60 @@ fn a_person_s_commit_on_the_branch_is_never_overwritten() {
             .iter()
             .any(|c| c.contains("never force-pushes"))
     );
+    w.validate();
+}
+
+#[test]
+fn a_branch_a_person_pushed_before_the_first_run_is_found_and_left_alone() {
+    // The first run does not look for the branch; creating it finds it,
+    // nothing is overwritten, and the run reads it and plans again.
+    let w = World::new();
+    let human = {
+        let mut st = w.gh.state();
+        let main = st.refs["heads/main"].clone();
+        let sha = st.commit_files(
+            Some(&main),
+            &[(DOC_PATH, "drafted by a person\n")],
+            "Draft the postmortem",
+        );
+        st.refs.insert(format!("heads/{BRANCH}"), sha.clone());
+        sha
+    };
+    let (_, ev) = w.intake(&example_document());
+    let out = w.run("open", "issues", &ev, NOW, &[]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(w.gh.state().refs[&format!("heads/{BRANCH}")], human);
+    assert!(out.stdout.contains("never force-pushes"), "{}", out.stdout);
+    assert!(w.pulls().is_empty());
+    assert!(w.fix_issues().is_empty());
+    let compares =
+        w.gh.state()
+            .log
+            .iter()
+            .filter(|e| e.route.contains("/compare/"))
+            .count();
+    assert_eq!(compares, 1, "read once it was found");
+    w.validate();
+}
+
+#[test]
+fn a_new_intake_after_the_pr_was_closed_and_its_branch_deleted_keeps_the_fix_issue() {
+    // Its first run does not look for the branch (it is gone), but still
+    // looks for the fix issue: the closed PR's fix issue is reused.
+    let w = World::new();
+    let (_, ev) = w.intake(&example_document());
+    assert_eq!(w.run("open", "issues", &ev, NOW, &[]).code, 0);
+    {
+        let mut st = w.gh.state();
+        let pr = st.pulls()[0].number;
+        st.issue_mut(pr).unwrap().state = "closed".into();
+        st.refs.remove(&format!("heads/{BRANCH}"));
+    }
+    let (_, ev) = w.intake(&example_document());
+    let out = w.run("open", "issues", &ev, NOW, &[]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(w.pulls().len(), 2);
+    assert_eq!(w.fix_issues().len(), 1, "the fix issue is not duplicated");
     w.validate();
 }
 

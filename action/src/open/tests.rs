@@ -141,6 +141,7 @@ fn apply(plan: &Plan, source: &mut Source, state: &mut OpenState) {
                 target,
                 title,
                 body,
+                labels,
             } => {
                 let n = number(target, &created);
                 let body = body.resolve(lookup).unwrap();
@@ -148,6 +149,11 @@ fn apply(plan: &Plan, source: &mut Source, state: &mut OpenState) {
                 assert_eq!(pr.number, n);
                 pr.title = title.clone();
                 pr.body = body;
+                for l in labels {
+                    if !pr.labels.contains(l) {
+                        pr.labels.push(l.clone());
+                    }
+                }
             }
             Operation::AddLabels { target, labels } => {
                 let n = number(target, &created);
@@ -380,10 +386,9 @@ fn a_clean_postmortem_opens_everything_in_order() {
         [
             "commit 4 file(s) to postmortem/INC-2026-0142 (creating the branch from main)",
             "open pull request postmortem/INC-2026-0142 → main: Postmortem INC-2026-0142: queue.render p95 above 2s for graders",
-            "label the new pull request with postmortem, chain-L3, SEV-2",
             "request reviews on the new pull request from users [] and teams [leadership]",
             "open issue: Postmortem INC-2026-0142: L3 Scope fix, due 2026-05-30",
-            "update pull request the new pull request: Postmortem INC-2026-0142: queue.render p95 above 2s for graders",
+            "update pull request the new pull request: Postmortem INC-2026-0142: queue.render p95 above 2s for graders; label it with postmortem, chain-L3, SEV-2",
             "comment on #12",
             "close #12 as completed",
         ]
@@ -424,7 +429,7 @@ fn a_clean_postmortem_opens_everything_in_order() {
         assignees,
         labels,
         ..
-    } = &plan.operations[4]
+    } = &plan.operations[3]
     else {
         panic!()
     };
@@ -484,9 +489,9 @@ fn a_run_that_died_after_the_pr_is_completed() {
     let mut source = intake();
     let mut state = fresh_state();
     let first = run(&source, &prepared, &state);
-    // Apply only the commit, the PR and its labels and reviewers.
+    // Apply only the commit, the PR and its reviewers.
     let partial = Plan {
-        operations: first.operations[..4].to_vec(),
+        operations: first.operations[..3].to_vec(),
         ..first.clone()
     };
     apply(&partial, &mut source, &mut state);
@@ -494,6 +499,7 @@ fn a_run_that_died_after_the_pr_is_completed() {
     assert_eq!(
         ops(&resumed),
         [
+            "label #41 with postmortem, chain-L3, SEV-2",
             "open issue: Postmortem INC-2026-0142: L3 Scope fix, due 2026-05-30",
             "update pull request #41: Postmortem INC-2026-0142: queue.render p95 above 2s for graders",
             "comment on #12",
@@ -501,6 +507,42 @@ fn a_run_that_died_after_the_pr_is_completed() {
         ]
     );
     apply(&resumed, &mut source, &mut state);
+    assert!(!run(&source, &prepared, &state).writes());
+}
+
+#[test]
+fn a_run_that_died_after_the_fix_issue_links_and_labels_the_pr() {
+    let prepared = prepared(Vec::new());
+    let mut source = intake();
+    let mut state = fresh_state();
+    let first = run(&source, &prepared, &state);
+    // The commit, the PR, its reviewers and the fix issue; not the update
+    // that links the fix issue and labels the PR.
+    let partial = Plan {
+        operations: first.operations[..4].to_vec(),
+        ..first.clone()
+    };
+    apply(&partial, &mut source, &mut state);
+    assert!(state.pull_request.as_ref().unwrap().labels.is_empty());
+    let resumed = run(&source, &prepared, &state);
+    assert_eq!(
+        ops(&resumed),
+        [
+            "update pull request #41: Postmortem INC-2026-0142: queue.render p95 above 2s for graders",
+            "label #41 with postmortem, chain-L3, SEV-2",
+            "comment on #12",
+            "close #12 as completed",
+        ]
+    );
+    apply(&resumed, &mut source, &mut state);
+    assert!(
+        state
+            .pull_request
+            .as_ref()
+            .unwrap()
+            .body
+            .contains("| Fix issue | #42 |")
+    );
     assert!(!run(&source, &prepared, &state).writes());
 }
 
@@ -598,4 +640,83 @@ fn the_fix_issue_is_found_by_its_incident() {
     let tampered = body.replace("\"senior-dev\"", "\"x\"");
     let candidates = vec![(43, tampered)];
     assert_eq!(find_fix_issue(&id, &candidates).map(|c| c.0), Some(43));
+}
+
+#[test]
+fn only_a_first_run_on_a_fresh_intake_issue_skips_looking_for_the_branch() {
+    let fresh = intake();
+    assert!(may_assume_no_branch(&fresh, Some(0), false, false));
+    // Any comment, even one not by the Action, or an unknown count.
+    assert!(!may_assume_no_branch(&fresh, Some(1), false, false));
+    assert!(!may_assume_no_branch(&fresh, None, false, false));
+    // A re-run (how a crashed run is completed) and a dry run read it.
+    assert!(!may_assume_no_branch(&fresh, Some(0), true, false));
+    assert!(!may_assume_no_branch(&fresh, Some(0), false, true));
+    // A closed intake issue was handled before; a form dispatch has no
+    // intake issue to tell.
+    let Source::IntakeIssue {
+        number,
+        labels,
+        first_line,
+        ..
+    } = fresh.clone()
+    else {
+        panic!()
+    };
+    let closed = Source::IntakeIssue {
+        number,
+        open: false,
+        labels,
+        bot_comments: Vec::new(),
+        first_line,
+    };
+    assert!(!may_assume_no_branch(&closed, Some(0), false, false));
+    assert!(!may_assume_no_branch(
+        &Source::FormDispatch,
+        Some(0),
+        false,
+        false
+    ));
+}
+
+#[test]
+fn the_runner_s_commit_is_the_base_only_for_the_default_branch_on_a_first_run() {
+    let sha = "0123456789abcdef0123456789abcdef01234567";
+    let main = Some("refs/heads/main");
+    assert_eq!(base_from_runner(true, main, Some(sha), "main"), Some(sha));
+    // Not a first run: the branch's head is read as it is now.
+    assert_eq!(base_from_runner(false, main, Some(sha), "main"), None);
+    // A workflow_dispatch from another branch, or no runner values.
+    let other = Some("refs/heads/feature");
+    assert_eq!(base_from_runner(true, other, Some(sha), "main"), None);
+    assert_eq!(base_from_runner(true, None, Some(sha), "main"), None);
+    assert_eq!(base_from_runner(true, main, None, "main"), None);
+    assert_eq!(base_from_runner(true, main, Some("main"), "main"), None);
+}
+
+#[test]
+fn index_md_is_written_with_index_json_and_never_read() {
+    let json = "runbooks/postmortems/index.json";
+    let md = "runbooks/postmortems/index.md";
+    let mut prepared = prepared(Vec::new());
+    prepared
+        .index_files
+        .push((md.parse().unwrap(), "| Date | Incident |\n".into()));
+    // The JSON changes: the Markdown is written too, though never read.
+    let plan = run(&intake(), &prepared, &fresh_state());
+    let Operation::Commit { files, .. } = &plan.operations[0] else {
+        panic!()
+    };
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    assert!(paths.contains(&json) && paths.contains(&md), "{paths:?}");
+    // The JSON is as it should be: the Markdown, derived from it, is left.
+    let mut state = fresh_state();
+    state
+        .files
+        .insert(json.into(), Some(prepared.index_files[0].1.clone()));
+    let plan = run(&intake(), &prepared, &state);
+    let Operation::Commit { files, .. } = &plan.operations[0] else {
+        panic!()
+    };
+    assert!(files.iter().all(|f| f.path != json && f.path != md));
 }

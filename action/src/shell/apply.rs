@@ -25,6 +25,13 @@ pub struct Applier<'a> {
     pub created: HashMap<Planned, Created>,
     /// Commit sha → tree sha.
     pub trees: HashMap<String, String>,
+    /// The labels of the pull requests this run created or found, by
+    /// number (a labelling `PATCH` sets the whole list).
+    pr_labels: HashMap<u64, Vec<String>>,
+    /// Set when creating the postmortem branch found it already there
+    /// with commits that are not on the default branch: the plan assumed
+    /// it did not exist, and the run must read it and plan again.
+    pub branch_existed: bool,
     bot: String,
 }
 
@@ -42,6 +49,8 @@ impl<'a> Applier<'a> {
             gh,
             created: HashMap::new(),
             trees,
+            pr_labels: HashMap::new(),
+            branch_existed: false,
             bot: bot.to_owned(),
         }
     }
@@ -176,7 +185,8 @@ impl<'a> Applier<'a> {
                         )
                     };
                     let body = json!({"ref": format!("refs/heads/{branch}"), "sha": sha});
-                    gh.create("the branch", find_ref, |g| {
+                    let diverged = std::cell::Cell::new(false);
+                    let res = gh.create("the branch", find_ref, |g| {
                         let r = g.send_raw(Method::POST, &g.r("/git/refs"), Some(&body), false)?;
                         if (200..300).contains(&r.status) {
                             return Ok(r.json);
@@ -186,11 +196,23 @@ impl<'a> Applier<'a> {
                             // sits on the default branch's head, so moving
                             // the branch is a fast-forward. Not forced:
                             // anything unmerged on it makes this fail.
-                            return g.send(
+                            let ff = g.send_raw(
                                 Method::PATCH,
                                 &ref_uri,
                                 Some(&json!({"sha": sha, "force": false})),
-                            );
+                                true,
+                            )?;
+                            if (200..300).contains(&ff.status) {
+                                return Ok(ff.json);
+                            }
+                            diverged.set(true);
+                            return Err(GhError {
+                                status: Some(ff.status),
+                                message: format!(
+                                    "the branch {branch} already exists with commits that are not on the default branch; nothing was overwritten ({})",
+                                    ff.message()
+                                ),
+                            });
                         }
                         Err(GhError {
                             status: Some(r.status),
@@ -200,7 +222,11 @@ impl<'a> Applier<'a> {
                                 r.message()
                             ),
                         })
-                    })?;
+                    });
+                    if res.is_err() && diverged.get() {
+                        self.branch_existed = true;
+                    }
+                    res?;
                 }
             }
             Operation::CreatePullRequest {
@@ -244,6 +270,14 @@ impl<'a> Applier<'a> {
                         ),
                     })
                 })?;
+                let labels = pr["labels"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|l| l["name"].as_str().map(str::to_owned))
+                    .collect();
+                self.pr_labels
+                    .insert(pr["number"].as_u64().unwrap_or_default(), labels);
                 self.created.insert(
                     Planned::PullRequest,
                     Created {
@@ -256,14 +290,42 @@ impl<'a> Applier<'a> {
                 target,
                 title,
                 body,
+                labels,
             } => {
                 let n = self.number(*target)?;
                 let body = self.text(body)?;
-                gh.send(
-                    Method::PATCH,
-                    &gh.r(&format!("/pulls/{n}")),
-                    Some(&json!({"title": title, "body": body})),
-                )?;
+                match self.pr_labels.get(&n) {
+                    // Title, body and labels in one request: the issues
+                    // API sets all three on a pull request. `labels`
+                    // replaces the list, so the ones it has are kept.
+                    Some(have) if !labels.is_empty() => {
+                        let mut all = have.clone();
+                        for l in labels {
+                            if !all.iter().any(|h| h.eq_ignore_ascii_case(l)) {
+                                all.push(l.clone());
+                            }
+                        }
+                        self.with_node_retry(
+                            Method::PATCH,
+                            &gh.r(&format!("/issues/{n}")),
+                            &json!({"title": title, "body": body, "labels": all}),
+                        )?;
+                    }
+                    _ => {
+                        gh.send(
+                            Method::PATCH,
+                            &gh.r(&format!("/pulls/{n}")),
+                            Some(&json!({"title": title, "body": body})),
+                        )?;
+                        if !labels.is_empty() {
+                            self.with_node_retry(
+                                Method::POST,
+                                &gh.r(&format!("/issues/{n}/labels")),
+                                &json!({"labels": labels}),
+                            )?;
+                        }
+                    }
+                }
             }
             Operation::RequestReviewers {
                 target,

@@ -30,6 +30,12 @@ use postmortem_model::Postmortem;
 
 use gh::{Backoff, Gh, GhError};
 
+/// A plan and the tree of each commit it read.
+type OpenPlan = (Plan, std::collections::HashMap<String, String>);
+
+/// Plans an open run again, reading everything.
+type Replan<'a> = dyn Fn() -> Result<Option<OpenPlan>, String> + 'a;
+
 /// Above this many fix issues with comments, the check reads the
 /// repository's comment list (pages) instead of each issue's.
 const PER_ISSUE_COMMENT_READS: usize = 10;
@@ -155,23 +161,29 @@ impl Run {
                 self.plan_check(gh.as_ref(), event.as_ref())?,
                 Default::default(),
             ),
-            Mode::Open => match self.plan_open(gh.as_ref().ok_or("no client")?, event.as_ref())? {
-                Some(p) => p,
-                None => return Ok(0),
-            },
+            Mode::Open => {
+                let gh = gh.as_ref().ok_or("no client")?;
+                let Some((plan, trees, assumed)) = self.plan_open(gh, event.as_ref(), true)? else {
+                    return Ok(0);
+                };
+                // Planned on the assumption that the postmortem branch does
+                // not exist: if creating it finds it, read and plan again.
+                let replan = || -> Result<Option<OpenPlan>, String> {
+                    Ok(self
+                        .plan_open(gh, event.as_ref(), false)?
+                        .map(|(p, t, _)| (p, t)))
+                };
+                let replan: Option<&Replan<'_>> = if assumed { Some(&replan) } else { None };
+                return self.finish(Some(gh), plan, trees, replan);
+            }
             Mode::Lint => {
                 return self.lint(gh.as_ref().ok_or("no client")?, event.as_ref());
             }
         };
-        self.finish(gh.as_ref(), plan, trees)
+        self.finish(gh.as_ref(), plan, trees, None)
     }
 
-    fn finish(
-        &self,
-        gh: Option<&Gh>,
-        plan: Plan,
-        trees: std::collections::HashMap<String, String>,
-    ) -> Result<u8, String> {
+    fn within_budget(&self, plan: &Plan) -> Result<(), String> {
         if plan.operations.len() > self.config.operations_budget {
             return Err(format!(
                 "the plan has {} operations, more than the operations budget of {}; nothing was written",
@@ -179,6 +191,18 @@ impl Run {
                 self.config.operations_budget
             ));
         }
+        Ok(())
+    }
+
+    fn finish(
+        &self,
+        gh: Option<&Gh>,
+        plan: Plan,
+        trees: std::collections::HashMap<String, String>,
+        replan: Option<&Replan<'_>>,
+    ) -> Result<u8, String> {
+        let mut plan = plan;
+        self.within_budget(&plan)?;
         let token = random_token();
         if self.config.dry_run {
             let text = if self.args.json {
@@ -195,7 +219,20 @@ impl Run {
         if !self.config.dry_run {
             if let Some(gh) = gh {
                 let mut a = apply::Applier::new(gh, trees, &self.config.bot_login);
-                let res = a.apply(&plan);
+                let mut res = a.apply(&plan);
+                if let (Err(e), true, Some(replan)) = (&res, a.branch_existed, replan) {
+                    // Nothing was written but unreferenced git objects.
+                    eprintln!("{}; reading it and planning again", escape_data(&e.message));
+                    match replan()? {
+                        Some((p, t)) => {
+                            self.within_budget(&p)?;
+                            plan = p;
+                            a = apply::Applier::new(gh, t, &self.config.bot_login);
+                            res = a.apply(&plan);
+                        }
+                        None => return Ok(0),
+                    }
+                }
                 eprintln!(
                     "{} GitHub request(s), {} write(s)",
                     gh.requests(),
@@ -344,13 +381,17 @@ impl Run {
         Ok(out)
     }
 
-    /// Plans an open run; `None` when there is nothing to do.
+    /// Plans an open run; `None` when there is nothing to do. With
+    /// `may_assume`, a first run on an intake issue does not look for the
+    /// postmortem branch ([`open::may_assume_no_branch`]); the third value
+    /// says whether it did so.
     #[allow(clippy::type_complexity)]
     fn plan_open(
         &self,
         gh: &Gh,
         event: Option<&Event>,
-    ) -> Result<Option<(Plan, std::collections::HashMap<String, String>)>, String> {
+        may_assume: bool,
+    ) -> Result<Option<(Plan, std::collections::HashMap<String, String>, bool)>, String> {
         let event =
             event.ok_or("open mode needs the event (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH)")?;
         // The document and where it came from.
@@ -414,6 +455,17 @@ impl Run {
             .to_owned();
         let today = self.config.timezone.date_of(self.now);
 
+        let intake_comments = match &event.trigger {
+            Trigger::IntakeIssue(_) => self.event_issue_comments(),
+            _ => None,
+        };
+        let assumed = may_assume
+            && open::may_assume_no_branch(
+                &source,
+                intake_comments,
+                self.rerun(),
+                self.config.dry_run,
+            );
         let (pm, findings) = judge(&text);
         let errors = findings
             .iter()
@@ -434,8 +486,9 @@ impl Run {
             let doc = open::document_path_for(&self.config, pm, &prepared.slug, today).ok();
             match (&pm.incident.id, &doc) {
                 (Some(id), Some(doc)) => {
-                    let (ij, im) = files::index_paths(doc);
-                    let mut paths = vec![doc.to_string(), ij, im];
+                    // Not index.md: it is derived from index.json whole.
+                    let (ij, _) = files::index_paths(doc);
+                    let mut paths = vec![doc.to_string(), ij];
                     if let Some(rb) = &pm.runbook.path {
                         paths.push(rb.to_string());
                     }
@@ -444,9 +497,21 @@ impl Run {
                             paths.push(p.to_string());
                         }
                     }
-                    let r =
-                        read::open_state(gh, id, &default_branch, &paths, &self.config.bot_login)
-                            .map_err(gh_err)?;
+                    let r = read::open_state(
+                        gh,
+                        id,
+                        &default_branch,
+                        &paths,
+                        &self.config.bot_login,
+                        !assumed,
+                        open::base_from_runner(
+                            assumed,
+                            self.var("GITHUB_REF"),
+                            self.var("GITHUB_SHA"),
+                            &default_branch,
+                        ),
+                    )
+                    .map_err(gh_err)?;
                     (r.base_sha, r.state, r.trees)
                 }
                 _ => (String::new(), OpenState::default(), Default::default()),
@@ -474,7 +539,7 @@ impl Run {
             state: &state,
             today,
         });
-        Ok(Some((plan, trees)))
+        Ok(Some((plan, trees, assumed)))
     }
 
     fn intake(
@@ -585,7 +650,7 @@ impl Run {
         if failed > 0 {
             plan.fail(format!("{failed} postmortem document(s) have errors"));
         }
-        self.finish(None, plan, Default::default())
+        self.finish(None, plan, Default::default(), None)
     }
 }
 

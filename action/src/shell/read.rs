@@ -258,10 +258,29 @@ pub struct OpenRead {
 /// The paths in a tree, `None` when GitHub truncated the listing.
 fn tree_paths(gh: &Gh, tree: &str) -> Result<Option<HashSet<String>>, GhError> {
     let v = gh.get(&gh.r(&format!("/git/trees/{}?recursive=1", enc(tree))))?;
-    if v["truncated"].as_bool().unwrap_or(true) {
+    Ok(paths_of(&v))
+}
+
+/// A tree's sha and its paths (`None` when GitHub truncated them).
+type Listing = (String, Option<HashSet<String>>);
+
+/// A commit's tree sha and its paths, read by the commit's sha (GitHub
+/// takes a tree's sha or what names one); `None` when GitHub does not
+/// know it.
+fn tree_listing(gh: &Gh, commit: &str) -> Result<Option<Listing>, GhError> {
+    let Some(v) = gh.get_opt(&gh.r(&format!("/git/trees/{}?recursive=1", enc(commit))))? else {
         return Ok(None);
+    };
+    Ok(v["sha"]
+        .as_str()
+        .map(|tree| (tree.to_owned(), paths_of(&v))))
+}
+
+fn paths_of(v: &Value) -> Option<HashSet<String>> {
+    if v["truncated"].as_bool().unwrap_or(true) {
+        return None;
     }
-    Ok(Some(
+    Some(
         v["tree"]
             .as_array()
             .into_iter()
@@ -269,7 +288,7 @@ fn tree_paths(gh: &Gh, tree: &str) -> Result<Option<HashSet<String>>, GhError> {
             .filter(|e| e["type"].as_str() == Some("blob"))
             .filter_map(|e| e["path"].as_str().map(str::to_owned))
             .collect(),
-    ))
+    )
 }
 
 /// Reads what exists for an incident's postmortem: the branch (one
@@ -277,21 +296,32 @@ fn tree_paths(gh: &Gh, tree: &str) -> Result<Option<HashSet<String>>, GhError> {
 /// fix issue, and the files the commit may write. When the branch must be
 /// created, the default branch's head and its file listing are read, so
 /// files that do not exist cost nothing.
+///
+/// With `look_for_branch` false (see
+/// [`postmortem_action::open::may_assume_no_branch`]) the branch is taken
+/// not to exist without the compare; creating it then finds it if it does
+/// (the applier's `branch_existed`), and the shell reads again in full.
 pub fn open_state(
     gh: &Gh,
     incident: &IncidentId,
     default_branch: &str,
     paths: &[String],
     bot: &str,
+    look_for_branch: bool,
+    runner_base: Option<&str>,
 ) -> Result<OpenRead, GhError> {
     let branch = postmortem_action::open::branch_for(incident);
     let mut trees = HashMap::new();
 
-    let compare = gh.get_opt(&gh.r(&format!(
-        "/compare/{}...{}",
-        enc(default_branch),
-        enc_path(&branch)
-    )))?;
+    let compare = if look_for_branch {
+        gh.get_opt(&gh.r(&format!(
+            "/compare/{}...{}",
+            enc(default_branch),
+            enc_path(&branch)
+        )))?
+    } else {
+        None
+    };
     let branch_state = match compare {
         None => None,
         // Everything on the branch is merged: for the planner it is gone
@@ -317,15 +347,29 @@ pub fn open_state(
         }
     };
 
-    let (base_sha, listing) = if branch_state.is_none() {
-        let (sha, tree) = branch_head(gh, default_branch)?.ok_or_else(|| GhError {
-            status: None,
-            message: format!("the default branch {default_branch} has no commits"),
-        })?;
-        trees.insert(sha.clone(), tree.clone());
-        (sha, tree_paths(gh, &tree)?)
-    } else {
-        (String::new(), None)
+    let by_runner = match (&branch_state, runner_base) {
+        // The listing by the commit gives its tree's sha as well.
+        (None, Some(sha)) => {
+            tree_listing(gh, sha)?
+                .filter(|(tree, _)| tree != sha)
+                .map(|(tree, listing)| {
+                    trees.insert(sha.to_owned(), tree);
+                    (sha.to_owned(), listing)
+                })
+        }
+        _ => None,
+    };
+    let (base_sha, listing) = match (by_runner, &branch_state) {
+        (Some(read), _) => read,
+        (None, None) => {
+            let (sha, tree) = branch_head(gh, default_branch)?.ok_or_else(|| GhError {
+                status: None,
+                message: format!("the default branch {default_branch} has no commits"),
+            })?;
+            trees.insert(sha.clone(), tree.clone());
+            (sha, tree_paths(gh, &tree)?)
+        }
+        (None, Some(_)) => (String::new(), None),
     };
 
     // A PR needs its head branch: with no branch there is no open PR.
@@ -380,14 +424,6 @@ pub fn open_state(
         if listing.as_ref().is_some_and(|l| !l.contains(p)) {
             files.insert(p.clone(), None);
             continue;
-        }
-        // index.md is derived from index.json: without the JSON there is
-        // no catalogue to keep, and the Markdown is written whole anyway.
-        if let Some(json) = p.strip_suffix("index.md").map(|d| format!("{d}index.json")) {
-            if matches!(files.get(&json), Some(None)) {
-                files.insert(p.clone(), None);
-                continue;
-            }
         }
         files.insert(p.clone(), file(gh, p, at)?);
     }

@@ -184,6 +184,15 @@ impl World {
         let out_file = self.dir.path().join(format!("output-{n}"));
         let sum_file = self.dir.path().join(format!("summary-{n}"));
         let before = self.gh.state().log.len();
+        // As on GitHub's runners: for `issues`, `repository_dispatch` and
+        // `schedule` events, the default branch and its last commit.
+        let head = self
+            .gh
+            .state()
+            .refs
+            .get("heads/main")
+            .cloned()
+            .unwrap_or_default();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_postmortem-action"));
         cmd.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -194,6 +203,8 @@ impl World {
             .env("GITHUB_SERVER_URL", "https://github.com")
             .env("GITHUB_EVENT_NAME", event_name)
             .env("GITHUB_EVENT_PATH", &ev)
+            .env("GITHUB_REF", "refs/heads/main")
+            .env("GITHUB_SHA", &head)
             .env("GITHUB_OUTPUT", &out_file)
             .env("GITHUB_STEP_SUMMARY", &sum_file)
             .env("POSTMORTEM_ACTION_BACKOFF_MS", "5")

@@ -758,7 +758,22 @@ fn dispatch(
             )
         }
         ("GET", "/repos/{owner}/{repo}/git/trees/{tree_sha}") => {
-            let Some(tree) = st.trees.get(&p[0]).cloned() else {
+            // A tree's sha, or (as git and GitHub peel them) a commit's sha
+            // or a branch name: the commit's tree.
+            let tree_sha = if st.trees.contains_key(&p[0]) {
+                p[0].clone()
+            } else {
+                let commit = st
+                    .refs
+                    .get(&format!("heads/{}", p[0]))
+                    .cloned()
+                    .unwrap_or_else(|| p[0].clone());
+                match st.commits.get(&commit) {
+                    Some(c) => c.tree.clone(),
+                    None => return error(404, "Not Found"),
+                }
+            };
+            let Some(tree) = st.trees.get(&tree_sha).cloned() else {
                 return error(404, "Not Found");
             };
             // Flat in the fake: with `recursive` every blob is listed by its
@@ -775,7 +790,7 @@ fn dispatch(
                 .collect();
             ok(
                 200,
-                json!({"sha": p[0], "url": api(st, &format!("/git/trees/{}", p[0])), "truncated": false, "tree": entries}),
+                json!({"sha": tree_sha, "url": api(st, &format!("/git/trees/{tree_sha}")), "truncated": false, "tree": entries}),
             )
         }
         ("POST", "/repos/{owner}/{repo}/git/commits") => {
@@ -1087,6 +1102,19 @@ fn dispatch(
             let Some(i) = st.issue_mut(num(0)) else {
                 return error(404, "Not Found");
             };
+            let labels = b.get("labels").map(|l| strs(Some(l)));
+            if labels.is_some() {
+                if let Some(pull) = i.pull.as_mut() {
+                    if pull.unresolved > 0 {
+                        pull.unresolved -= 1;
+                        return unresolved(num(0));
+                    }
+                }
+            }
+            if let Some(l) = &labels {
+                // `labels` replaces the issue's labels.
+                i.labels.clone_from(l);
+            }
             if let Some(t) = b["title"].as_str() {
                 i.title = t.to_owned();
             }
@@ -1109,6 +1137,9 @@ fn dispatch(
             }
             i.updated_at = now;
             let i = i.clone();
+            if let Some(l) = &labels {
+                ensure_labels(st, l);
+            }
             ok(200, issue_json(st, &i))
         }
         ("GET", "/repos/{owner}/{repo}/issues/comments") => {
