@@ -13,12 +13,12 @@ mkdir -p "$CARGO_TARGET_DIR"
 
 say() { printf '==> %s\n' "$*" >&2; }
 
-# Runs a command up to three times with a timeout: registries here
-# occasionally stall on the first try.
+# Runs a command up to three times, each within RETRY_TIMEOUT seconds
+# (default 300): registries here occasionally stall on the first try.
 retry() {
   local n
   for n in 1 2 3; do
-    if timeout 300 "$@"; then return 0; fi
+    if timeout "${RETRY_TIMEOUT:-300}" "$@"; then return 0; fi
     say "attempt $n of: $* failed; retrying"
     sleep $((n * 3))
   done
@@ -71,4 +71,31 @@ ensure_npm_deps() {
     say "npm ci in $dir"
     (cd "$dir" && retry npm ci --no-audit --no-fund --loglevel=error)
   fi
+}
+
+# ensure_wasm_bindgen_cli: wasm-bindgen and wasm-bindgen-test-runner of the
+# exact wasm-bindgen version in Cargo.lock (the CLI must match the crate).
+ensure_wasm_bindgen_cli() {
+  local want have
+  want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")
+  [ -n "$want" ] || { say "wasm-bindgen is not in Cargo.lock"; exit 2; }
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+  [ "$have" = "$want" ] && return 0
+  say "installing wasm-bindgen-cli $want (found: ${have:-none}); this takes a few minutes"
+  # Not --locked: its lock file has named versions the registry did not serve.
+  RETRY_TIMEOUT=1500 retry cargo install wasm-bindgen-cli --version "$want"
+}
+
+# ensure_wasm_target: rustup's wasm32-unknown-unknown standard library.
+ensure_wasm_target() {
+  local dir
+  dir=$(rustc --print target-libdir --target wasm32-unknown-unknown 2>/dev/null || true)
+  [ -n "$dir" ] && [ -d "$dir" ] && return 0
+  say "installing the wasm32-unknown-unknown target"
+  RETRY_TIMEOUT=120 retry rustup target add wasm32-unknown-unknown
+}
+
+# ensure_chromium: Debian's chromium and chromedriver for the browser tests.
+ensure_chromium() {
+  ensure_apt chromium chromium-driver
 }

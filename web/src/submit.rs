@@ -1,0 +1,178 @@
+//! Submitting with no server of ours: a prefilled new-issue page, or a
+//! `repository_dispatch` event sent with a token the person pastes. The
+//! GitHub Action consumes both.
+
+use postmortem::model::Postmortem;
+
+/// The longest new-issue URL sent: GitHub answers 414 beyond about 8 KB.
+pub const URL_LIMIT: usize = 8000;
+
+/// The event type the Action listens for.
+pub const EVENT_TYPE: &str = "postmortem";
+
+/// The issue's title for a postmortem.
+pub fn issue_title(pm: &Postmortem) -> String {
+    let id = pm.incident.id.as_ref().map(|i| i.as_str());
+    let title = postmortem::model::normalize_line(&pm.incident.title);
+    match (id, title.is_empty()) {
+        (Some(id), false) => format!("Postmortem {id}: {title}"),
+        (Some(id), true) => format!("Postmortem {id}"),
+        (None, false) => format!("Postmortem: {title}"),
+        (None, true) => "Postmortem".to_owned(),
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters stay).
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() * 3);
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// How the no-token submission goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssueLink {
+    /// The whole document fits in the URL.
+    Prefilled(String),
+    /// Too long: copy the document to the clipboard, then open this URL,
+    /// whose body is a one-line instruction.
+    PasteFromClipboard(String),
+}
+
+/// The line put in the issue body when the document is on the clipboard.
+pub const PASTE_INSTRUCTION: &str =
+    "Replace this line with the postmortem document: it is on your clipboard (Ctrl+V or Cmd+V).";
+
+/// The new-issue URL for `document` on `repo`.
+pub fn issue_link(
+    web_base: &str,
+    repo: &str,
+    title: &str,
+    label: &str,
+    document: &str,
+) -> IssueLink {
+    let base = format!(
+        "{web_base}/{repo}/issues/new?title={}&labels={}&body=",
+        encode(title),
+        encode(label)
+    );
+    let full = format!("{base}{}", encode(document));
+    if full.len() <= URL_LIMIT {
+        IssueLink::Prefilled(full)
+    } else {
+        IssueLink::PasteFromClipboard(format!("{base}{}", encode(PASTE_INSTRUCTION)))
+    }
+}
+
+/// The JSON body of the `repository_dispatch` request.
+pub fn dispatch_body(document: &str) -> String {
+    serde_json::json!({
+        "event_type": EVENT_TYPE,
+        "client_payload": { "document": document },
+    })
+    .to_string()
+}
+
+/// Sends the `repository_dispatch` event. The token lives only in this
+/// call: it is never stored.
+pub async fn dispatch(
+    api_base: &str,
+    repo: &str,
+    token: &str,
+    document: &str,
+) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    let err = |e: wasm_bindgen::JsValue| crate::draft::js_error(&e);
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_mode(web_sys::RequestMode::Cors);
+    init.set_body(&wasm_bindgen::JsValue::from_str(&dispatch_body(document)));
+    let headers = web_sys::Headers::new().map_err(err)?;
+    headers
+        .set("Accept", "application/vnd.github+json")
+        .map_err(err)?;
+    headers
+        .set("Authorization", &format!("Bearer {}", token.trim()))
+        .map_err(err)?;
+    headers
+        .set("X-GitHub-Api-Version", "2022-11-28")
+        .map_err(err)?;
+    headers
+        .set("Content-Type", "application/json")
+        .map_err(err)?;
+    init.set_headers(&headers);
+    let url = format!("{api_base}/repos/{repo}/dispatches");
+    let request = web_sys::Request::new_with_str_and_init(&url, &init).map_err(err)?;
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|e| format!("the request did not reach {api_base}: {}", err(e)))?;
+    let response: web_sys::Response = response.dyn_into().map_err(err)?;
+    match response.status() {
+        200..=299 => Ok(()),
+        401 => Err("GitHub refused the token (401): check that it is valid and not expired.".into()),
+        403 | 404 => Err(format!(
+            "GitHub answered {}: the token needs write access (contents: write) to {repo}, and the repository must exist.",
+            response.status()
+        )),
+        422 => Err("GitHub refused the event (422): the document may be too large for a repository_dispatch payload; open an issue instead.".into()),
+        s => Err(format!("GitHub answered {s}.")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_documents_are_prefilled() {
+        let IssueLink::Prefilled(url) = issue_link(
+            "https://github.com",
+            "acme/ops",
+            "Postmortem INC-1: a & b",
+            "postmortem",
+            "# Title\n",
+        ) else {
+            panic!("expected a prefilled link");
+        };
+        assert_eq!(
+            url,
+            "https://github.com/acme/ops/issues/new?title=Postmortem%20INC-1%3A%20a%20%26%20b&labels=postmortem&body=%23%20Title%0A"
+        );
+    }
+
+    #[test]
+    fn long_documents_go_through_the_clipboard() {
+        let doc = "x".repeat(URL_LIMIT);
+        let IssueLink::PasteFromClipboard(url) =
+            issue_link("https://github.com", "acme/ops", "t", "postmortem", &doc)
+        else {
+            panic!("expected the clipboard route");
+        };
+        assert!(url.len() < 400 && url.ends_with(&encode(PASTE_INSTRUCTION)));
+    }
+
+    #[test]
+    fn the_dispatch_carries_the_document() {
+        let body: serde_json::Value = serde_json::from_str(&dispatch_body("# doc\n")).unwrap();
+        assert_eq!(body["event_type"], "postmortem");
+        assert_eq!(body["client_payload"]["document"], "# doc\n");
+    }
+
+    #[test]
+    fn titles_name_the_incident() {
+        let mut pm = Postmortem::default();
+        assert_eq!(issue_title(&pm), "Postmortem");
+        pm.incident.id = Some("INC-7".parse().unwrap());
+        pm.incident.title = " queue\nslow ".into();
+        assert_eq!(issue_title(&pm), "Postmortem INC-7: queue slow");
+    }
+}
