@@ -278,13 +278,7 @@ impl<'a> Applier<'a> {
                     .collect();
                 self.pr_labels
                     .insert(pr["number"].as_u64().unwrap_or_default(), labels);
-                self.created.insert(
-                    Planned::PullRequest,
-                    Created {
-                        number: pr["number"].as_u64().unwrap_or_default(),
-                        html_url: pr["html_url"].as_str().unwrap_or_default().to_owned(),
-                    },
-                );
+                self.created.insert(Planned::PullRequest, created_from(&pr));
             }
             Operation::UpdatePullRequest {
                 target,
@@ -396,13 +390,7 @@ impl<'a> Applier<'a> {
                 let issue = gh.create("the fix issue", find, |g| {
                     g.send(Method::POST, &g.r("/issues"), Some(&payload))
                 })?;
-                self.created.insert(
-                    *planned,
-                    Created {
-                        number: issue["number"].as_u64().unwrap_or_default(),
-                        html_url: issue["html_url"].as_str().unwrap_or_default().to_owned(),
-                    },
-                );
+                self.created.insert(*planned, created_from(&issue));
             }
             Operation::UpdateIssue {
                 number,
@@ -483,5 +471,14 @@ impl<'a> Applier<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// What GitHub answered for a new pull request or issue: its number and
+/// web URL.
+fn created_from(item: &serde_json::Value) -> Created {
+    Created {
+        number: item["number"].as_u64().unwrap_or_default(),
+        html_url: item["html_url"].as_str().unwrap_or_default().to_owned(),
     }
 }
