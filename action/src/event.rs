@@ -277,12 +277,7 @@ pub fn parse(event_name: &str, json: &str, label: &str) -> Result<Event, EventEr
     let value: serde_json::Value = serde_json::from_str(json).map_err(|e| EventError::NotJson {
         line: e.line(),
         column: e.column(),
-        message: e
-            .to_string()
-            .split(" at line ")
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
+        message: postmortem_model::json_error_message(&e),
     })?;
     let shape = |e: serde_json::Error| EventError::Shape {
         event: event_name.to_owned(),

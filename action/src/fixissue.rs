@@ -147,7 +147,7 @@ pub fn parse_block(body: &str) -> BlockState {
         Err(e) => {
             return tampered(format!(
                 "the block is not the Action's JSON: {}",
-                e.to_string().split(" at line ").next().unwrap_or_default()
+                postmortem_model::json_error_message(&e)
             ));
         }
     };

@@ -73,13 +73,18 @@ pub fn from_json(text: &str) -> Result<Postmortem, JsonError> {
     serde_json::from_str(text).map_err(|e| JsonError::Invalid {
         line: e.line(),
         column: e.column(),
-        message: e
-            .to_string()
-            .split(" at line ")
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
+        message: json_error_message(&e),
     })
+}
+
+/// A serde_json error's sentence without its trailing "at line L column C",
+/// for callers that report the position themselves.
+pub fn json_error_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    text.split(" at line ")
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// Writes a postmortem in its JSON form, pretty-printed, ending in a newline.

@@ -18,7 +18,7 @@ mod path;
 mod text;
 
 pub use ids::{IncidentId, InvalidName, Login, Reader, RepoPath, ServiceName};
-pub use json::{JsonError, from_json, to_json};
+pub use json::{JsonError, from_json, json_error_message, to_json};
 pub use path::{FieldPath, SourceMap};
 pub use text::{normalize_line, normalize_prose};
 
