@@ -72,11 +72,22 @@ pub fn issue_link(
 
 /// The JSON body of the `repository_dispatch` request.
 pub fn dispatch_body(document: &str) -> String {
-    serde_json::json!({
-        "event_type": EVENT_TYPE,
-        "client_payload": { "document": document },
+    // Typed structs rather than `json!`: the form then carries no JSON
+    // value type, nor the float formatting it brings.
+    #[derive(serde::Serialize)]
+    struct Payload<'a> {
+        document: &'a str,
+    }
+    #[derive(serde::Serialize)]
+    struct Dispatch<'a> {
+        event_type: &'static str,
+        client_payload: Payload<'a>,
+    }
+    serde_json::to_string(&Dispatch {
+        event_type: EVENT_TYPE,
+        client_payload: Payload { document },
     })
-    .to_string()
+    .unwrap_or_default()
 }
 
 /// Sends the `repository_dispatch` event. The token lives only in this

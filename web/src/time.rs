@@ -1,91 +1,31 @@
 //! Times as people type them in the form, and the browser's clock. The core
 //! has no clock (time enters as data); this module is where the form reads
-//! it, and the only place that turns typed text into a [`Timestamp`].
+//! it. Typed text becomes a [`Timestamp`] through the model's
+//! [`postmortem::model::time`], the one place that reads and writes times.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeDelta};
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta};
 use postmortem::model::Timestamp;
+use postmortem::model::time;
 
-/// The form a timestamp field expects, for hints and error messages.
-pub const TIMESTAMP_HINT: &str = "YYYY-MM-DD HH:MM and a UTC offset, e.g. 2026-05-18 14:51 +00:00";
-/// The form a date field expects.
-pub const DATE_HINT: &str = "YYYY-MM-DD, e.g. 2026-05-30";
+pub use postmortem::model::time::{DATE_HINT, TIMESTAMP_HINT};
 
 /// Shows a timestamp the way the form's fields read it back:
-/// `2026-05-18 14:51 +00:00`, with seconds only when they are not zero.
+/// `2026-05-18 14:51 +00:00`, with seconds (and their fraction) only when
+/// they are not zero.
 pub fn format_timestamp(t: &Timestamp) -> String {
-    if t.timestamp() % 60 == 0 && t.timestamp_subsec_nanos() == 0 {
-        t.format("%Y-%m-%d %H:%M %:z").to_string()
-    } else {
-        t.format("%Y-%m-%d %H:%M:%S %:z").to_string()
-    }
+    time::format_body(*t)
 }
 
 /// Reads a timestamp: `2026-05-18 14:51 +00:00`, `2026-05-18T14:51:00Z`,
 /// `2026-05-18 14:51 UTC`, `2026-05-18 14:51:30+02:00`. Without an offset
-/// the time is read in `default_offset`.
+/// the time is read in `default_offset`. The error says what was expected.
 pub fn parse_timestamp(text: &str, default_offset: FixedOffset) -> Result<Timestamp, String> {
-    let t = text.trim();
-    let bad = || format!("{t:?} is not a time: expected {TIMESTAMP_HINT}");
-    if t.is_empty() {
-        return Err(bad());
-    }
-    if let Ok(ts) = DateTime::parse_from_rfc3339(t) {
-        return Ok(ts);
-    }
-    // Split "date time[ zone]" with either a space or a 'T' between date
-    // and time.
-    let (date, rest) = match t.get(..10) {
-        Some(d) if t.len() > 11 && matches!(t.as_bytes()[10], b' ' | b'T' | b't') => {
-            (d, t[11..].trim())
-        }
-        _ => return Err(bad()),
-    };
-    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| bad())?;
-    let split = rest
-        .find(|c: char| c == '+' || c == '-' || c == 'Z' || c == 'z' || c.is_whitespace())
-        .unwrap_or(rest.len());
-    let (clock, zone) = rest.split_at(split);
-    let clock = chrono::NaiveTime::parse_from_str(clock, "%H:%M:%S")
-        .or_else(|_| chrono::NaiveTime::parse_from_str(clock, "%H:%M"))
-        .map_err(|_| bad())?;
-    let zone = zone.trim();
-    let offset = match zone {
-        "" => default_offset,
-        "Z" | "z" | "UTC" | "utc" | "GMT" => FixedOffset::east_opt(0).ok_or_else(bad)?,
-        _ => parse_offset(zone.trim_start_matches("UTC")).ok_or_else(bad)?,
-    };
-    NaiveDateTime::new(date, clock)
-        .and_local_timezone(offset)
-        .single()
-        .ok_or_else(bad)
-}
-
-fn parse_offset(z: &str) -> Option<FixedOffset> {
-    let sign = match z.chars().next()? {
-        '+' => 1,
-        '-' => -1,
-        _ => return None,
-    };
-    let digits: String = z[1..].chars().filter(|c| *c != ':').collect();
-    if !digits.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let (h, m) = match digits.len() {
-        1 | 2 => (digits.parse::<i32>().ok()?, 0),
-        4 => (digits[..2].parse().ok()?, digits[2..].parse().ok()?),
-        _ => return None,
-    };
-    if h > 14 || m > 59 {
-        return None;
-    }
-    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+    time::parse_typed_timestamp(text, default_offset)
 }
 
 /// Reads a day: `2026-05-30`.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    let t = text.trim();
-    NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .map_err(|_| format!("{t:?} is not a date: expected {DATE_HINT}"))
+    time::parse_typed_date(text)
 }
 
 /// The browser's clock now, in the browser's UTC offset. Only the form

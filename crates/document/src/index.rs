@@ -6,7 +6,7 @@
 //! the documents it lists.
 
 use chrono::NaiveDate;
-use postmortem_model::{Postmortem, SCHEMA_VERSION};
+use postmortem_model::{Postmortem, SCHEMA_VERSION, time};
 use serde::Serialize;
 
 use crate::escape::{self, Place};
@@ -21,6 +21,7 @@ pub struct IndexEntry {
     /// The incident's title.
     pub title: String,
     /// The day the incident started.
+    #[serde(with = "time::serde_option_date")]
     pub date: Option<NaiveDate>,
     /// The services it touched.
     pub services: Vec<String>,
@@ -31,6 +32,7 @@ pub struct IndexEntry {
     /// The fix owner's login.
     pub fix_owner: Option<String>,
     /// The day the fix is due.
+    #[serde(with = "time::serde_option_date")]
     pub fix_due: Option<NaiveDate>,
     /// `open`, `verified`, `verified-late` or `overdue`.
     pub fix_status: String,
@@ -115,7 +117,7 @@ impl Catalogue {
         out.push_str("|---|---|---|---|---|---|---|---|---|\n");
         for e in &self.entries {
             let cell = |s: &str| escape::line(s, Place::Cell);
-            let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            let date = |d: Option<NaiveDate>| d.map(time::format_date).unwrap_or_default();
             let opt = |s: &Option<String>| s.as_deref().map(cell).unwrap_or_default();
             let label = if e.incident.is_empty() {
                 e.path.rsplit('/').next().unwrap_or(&e.path)

@@ -26,7 +26,6 @@ mod escape;
 pub mod index;
 mod parse;
 mod render;
-mod time;
 mod yaml;
 
 pub use error::{DocumentError, DocumentErrorKind};

@@ -15,12 +15,12 @@ use postmortem_model::{
     AdrImplication, ChainLevel, FieldPath, FixStatus, HolderRole, IncidentId, InvalidName, Login,
     Postmortem, Reader, RepoPath, SCHEMA_VERSION, ServiceName, Severity, SourceMap, TestBinding,
     TimelineEntry, Timestamp, Verdict, normalize_line, normalize_prose,
+    time::{parse_date as read_date, parse_time_of_day, parse_timestamp},
 };
 
 use crate::error::{DocumentError, DocumentErrorKind as K, clip};
 use crate::escape::decode;
 use crate::render::{self as r, TABLE_COLUMNS};
-use crate::time::{parse_time, parse_timestamp};
 use crate::yaml::{self, KNOWN_KEYS, Value};
 
 /// A postmortem read from its document, with the line of each field.
@@ -79,7 +79,7 @@ fn typed<T: FromStr<Err = InvalidName>>(
 }
 
 fn parse_date(line: usize, field: &str, text: &str) -> Result<NaiveDate, DocumentError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| invalid(line, field, text, DATE))
+    read_date(text).ok_or_else(|| invalid(line, field, text, DATE))
 }
 
 fn several_fixes_in_front_matter(entries: &[yaml::Entry]) -> Result<(), DocumentError> {
@@ -104,9 +104,9 @@ fn several_fixes_in_body(lines: &[&str], start: usize) -> Result<(), DocumentErr
         let Some((level, text)) = atx_heading(raw.trim_end()) else {
             continue;
         };
-        let name = normalize_line(&decode(text)).to_lowercase();
+        let name = normalize_line(&decode(text)).to_ascii_lowercase();
         if level == 2 {
-            in_adrs = name == r::ADRS.to_lowercase();
+            in_adrs = name == r::ADRS.to_ascii_lowercase();
         }
         if level == 1 || (level >= 3 && in_adrs) {
             continue;
@@ -218,8 +218,9 @@ impl Ctx {
 struct Parser {
     pm: Postmortem,
     map: SourceMap,
-    /// Line of each front-matter key.
-    keys: BTreeMap<&'static str, usize>,
+    /// Line of each front-matter key. (Keyed by `String` like `seen`: one
+    /// map type fewer in the browser form's WebAssembly.)
+    keys: BTreeMap<String, usize>,
     /// The front matter's `date`, checked against `started_at` at the end.
     date: Option<(NaiveDate, usize)>,
     ctx: Ctx,
@@ -243,7 +244,7 @@ impl Parser {
                     K::UnknownKey { key: e.key.clone() },
                 ));
             };
-            self.keys.insert(key, e.line);
+            self.keys.insert((*key).to_owned(), e.line);
         }
         let Some(version) = entries.iter().find(|e| e.key == "schema_version") else {
             return Err(DocumentError::new(1, K::MissingSchemaVersion));
@@ -658,7 +659,7 @@ impl Parser {
         line: usize,
     ) -> Result<(), DocumentError> {
         let name = normalize_line(&decode(text));
-        let lower = name.to_lowercase();
+        let lower = name.to_ascii_lowercase();
         let group = self.ctx.section();
         let next = match level {
             1 if self.ctx == Ctx::Preamble => {
@@ -954,7 +955,7 @@ fn written(text: &str, at: Timestamp) -> Option<Timestamp> {
     if let Some(full) = parse_timestamp(text) {
         return Some(full);
     }
-    let time = parse_time(text)?;
+    let time = parse_time_of_day(text)?;
     at.offset()
         .from_local_datetime(&at.date_naive().and_time(time))
         .single()

@@ -9,11 +9,11 @@ use std::fmt::Write as _;
 
 use chrono::TimeDelta;
 use postmortem_model::{
-    ChainLevel, LevelAnswer, Postmortem, SCHEMA_VERSION, TestBinding, Timestamp, Verdict,
+    ChainLevel, LevelAnswer, Postmortem, SCHEMA_VERSION, TestBinding, Timestamp, Verdict, time,
 };
 
 use crate::escape::{self, Place};
-use crate::{time, yaml};
+use crate::yaml;
 
 pub(crate) const INCIDENT: &str = "Incident";
 pub(crate) const USER_IMPACT: &str = "User impact";
@@ -141,7 +141,7 @@ pub fn render(pm: &Postmortem) -> String {
         bullet(&mut out, ADR_PATH, &path);
         let on = adr
             .conversation_on
-            .map_or_else(|| NOT_SET.to_owned(), time::date);
+            .map_or_else(|| NOT_SET.to_owned(), time::format_date);
         bullet(&mut out, CONVERSATION, &on);
         prose(&mut out, &adr.why);
     }
@@ -162,18 +162,18 @@ pub fn render(pm: &Postmortem) -> String {
 
 fn front_matter(out: &mut String, pm: &Postmortem) {
     let i = &pm.incident;
-    let ts = |t: &Option<Timestamp>| t.map(time::rfc3339);
+    let ts = |t: &Option<Timestamp>| t.map(time::format_rfc3339);
     out.push_str("---\n");
     // A number, written plain: tools tell a postmortem from the runbooks
     // beside it by this first line.
     out.push_str(&format!("schema_version: {SCHEMA_VERSION}\n"));
     yaml::push_entry(out, "incident", i.id.as_ref().map(|v| v.as_str()));
-    yaml::push_entry(out, "date", pm.date().map(time::date).as_deref());
+    yaml::push_entry(out, "date", pm.date().map(time::format_date).as_deref());
     yaml::push_list(out, "services", i.services.iter().map(|s| s.as_str()));
     yaml::push_entry(out, "severity", i.severity.map(|s| s.as_str()));
     yaml::push_entry(out, "fix_level", pm.fix.level.map(ChainLevel::code));
     yaml::push_entry(out, "fix_owner", pm.fix.owner.as_ref().map(|v| v.as_str()));
-    yaml::push_entry(out, "fix_due", pm.fix.due.map(time::date).as_deref());
+    yaml::push_entry(out, "fix_due", pm.fix.due.map(time::format_date).as_deref());
     yaml::push_entry(out, "status", Some(pm.fix.status.as_str()));
     yaml::push_entry(out, "started_at", ts(&i.started_at).as_deref());
     yaml::push_entry(out, "detected_at", ts(&i.detected_at).as_deref());
@@ -242,7 +242,7 @@ fn timeline(out: &mut String, pm: &Postmortem) {
             out.push_str(&t_plus(entry.at, start));
         }
         out.push_str(" | ");
-        out.push_str(&time::body(entry.at));
+        out.push_str(&time::format_body(entry.at));
         out.push_str(" | ");
         for (i, line) in entry.text.split('\n').enumerate() {
             if i > 0 {
@@ -315,7 +315,9 @@ pub(crate) fn owner_value(pm: &Postmortem) -> String {
 }
 
 pub(crate) fn due_value(pm: &Postmortem) -> String {
-    pm.fix.due.map_or_else(|| NOT_SET.to_owned(), time::date)
+    pm.fix
+        .due
+        .map_or_else(|| NOT_SET.to_owned(), time::format_date)
 }
 
 pub(crate) fn status_value(pm: &Postmortem) -> String {
@@ -370,8 +372,8 @@ pub(crate) fn t_plus(at: Timestamp, start: Timestamp) -> String {
 /// during the incident.
 fn written_cell(written: Timestamp, at: Timestamp) -> String {
     if written.date_naive() == at.date_naive() && written.offset() == at.offset() {
-        time::time_of_day(written)
+        time::format_time_of_day(written)
     } else {
-        time::body(written)
+        time::format_body(written)
     }
 }

@@ -375,15 +375,95 @@ fn plain_is_safe(value: &str, flow: bool) -> bool {
             lower.as_str(),
             "~" | "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
         )
-        && value.parse::<f64>().is_err()
+        && !reads_as_float(value)
         && !lower.starts_with("0x")
         && !lower.starts_with("0o")
         && !value.chars().all(|c| c.is_ascii_digit() || c == '_')
 }
 
+/// Whether `value` is a floating-point number as Rust's `f64::from_str`
+/// reads it (`1.5`, `-.5`, `1e3`, `+inf`, `NaN`), which covers YAML's
+/// floats. Written out rather than calling the parser, whose tables are a
+/// sizeable share of the browser form's download.
+fn reads_as_float(value: &str) -> bool {
+    let unsigned = value.strip_prefix(['+', '-']).unwrap_or(value);
+    if ["inf", "infinity", "nan"]
+        .iter()
+        .any(|w| unsigned.eq_ignore_ascii_case(w))
+    {
+        return true;
+    }
+    let bytes = unsigned.as_bytes();
+    let digits = |from: usize| {
+        bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    let whole = digits(0);
+    let mut i = whole;
+    let mut fraction = 0;
+    if bytes.get(i) == Some(&b'.') {
+        fraction = digits(i + 1);
+        i += 1 + fraction;
+    }
+    if whole + fraction == 0 {
+        return false;
+    }
+    if matches!(bytes.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(bytes.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let exponent = digits(i);
+        if exponent == 0 {
+            return false;
+        }
+        i += exponent;
+    }
+    i == bytes.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn reads_as_float_agrees_with_rust(s in "[-+]?[0-9.eE+_-]{0,8}|[-+]?(?i:inf|infinity|nan|in|infinit)") {
+            prop_assert_eq!(reads_as_float(&s), s.parse::<f64>().is_ok(), "{:?}", s);
+        }
+    }
+
+    #[test]
+    fn floats_are_told_from_dates_and_versions() {
+        for yes in [
+            "1",
+            "1.",
+            ".5",
+            "-0.5e-3",
+            "+1E9",
+            "inf",
+            "-Infinity",
+            "NaN",
+        ] {
+            assert!(reads_as_float(yes), "{yes}");
+        }
+        for no in [
+            "",
+            ".",
+            "e5",
+            "1e",
+            "1.2.3",
+            "2026-05-18",
+            "1_000",
+            "0x10",
+            "infinite",
+        ] {
+            assert!(!reads_as_float(no), "{no}");
+        }
+    }
 
     fn read_text(text: &str) -> Result<FrontMatter, DocumentError> {
         let lines: Vec<&str> = text.split('\n').collect();

@@ -55,15 +55,13 @@ impl std::error::Error for JsonError {}
 pub fn from_json(text: &str) -> Result<Postmortem, JsonError> {
     // Look at the shape first, so that a list of fixes or a newer version is
     // named as such rather than as an unknown field.
-    if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(text) {
-        if let Some(fixes) = map.get("fixes") {
-            let count = fixes.as_array().map_or(1, Vec::len);
-            return Err(JsonError::SeveralFixes { count });
+    if let Ok(shape) = serde_json::from_str::<Shape>(text) {
+        if let Some(fixes) = shape.fixes {
+            return Err(JsonError::SeveralFixes {
+                count: fixes.items.unwrap_or(1),
+            });
         }
-        match map
-            .get("schema_version")
-            .and_then(serde_json::Value::as_u64)
-        {
+        match shape.schema_version.and_then(|v| v.number) {
             Some(v) if v != u64::from(SCHEMA_VERSION) => {
                 return Err(JsonError::UnsupportedSchemaVersion { found: v });
             }
@@ -75,6 +73,83 @@ pub fn from_json(text: &str) -> Result<Postmortem, JsonError> {
         column: e.column(),
         message: json_error_message(&e),
     })
+}
+
+/// The two facts [`from_json`] looks at before reading the whole document;
+/// every other field is skipped unread.
+#[derive(serde::Deserialize)]
+struct Shape {
+    #[serde(default)]
+    fixes: Option<Probe>,
+    #[serde(default)]
+    schema_version: Option<Probe>,
+}
+
+/// Any JSON value, reduced to what the shape check needs: the length of an
+/// array, or the value of a whole number. A generic JSON value type would
+/// do the same and bring float parsing and printing into the form's
+/// WebAssembly.
+#[derive(Default)]
+struct Probe {
+    items: Option<usize>,
+    number: Option<u64>,
+}
+
+impl<'de> serde::Deserialize<'de> for Probe {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Probe;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Probe, E> {
+                Ok(Probe {
+                    number: Some(v),
+                    ..Probe::default()
+                })
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Probe, E> {
+                Ok(Probe::default())
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Probe, E> {
+                Ok(Probe::default())
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Probe, E> {
+                Ok(Probe::default())
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Probe, E> {
+                Ok(Probe::default())
+            }
+            fn visit_unit<E>(self) -> Result<Probe, E> {
+                Ok(Probe::default())
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Probe, A::Error> {
+                let mut n = 0;
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    n += 1;
+                }
+                Ok(Probe {
+                    items: Some(n),
+                    ..Probe::default()
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Probe, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Probe::default())
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// A serde_json error's sentence without its trailing "at line L column C",
@@ -129,6 +204,24 @@ mod tests {
             err.to_string()
                 .contains("one fix; the rest go to the retro")
         );
+    }
+
+    #[test]
+    fn the_shape_check_reads_any_value_and_only_these_two_facts() {
+        // A single fix object under "fixes" still counts as a list of fixes.
+        let one = from_json(r#"{"fixes":{"level":"L3"},"extra":[1.5,-2,{"a":null}],"x":true}"#);
+        assert_eq!(one.unwrap_err(), JsonError::SeveralFixes { count: 1 });
+        // A version that is not a whole number is left to the full read,
+        // which names the field and what it expected.
+        for version in ["\"1\"", "1.5", "-1", "null", "[1]"] {
+            let err = from_json(&format!(
+                r#"{{"schema_version":{version},"incident":{{}}}}"#
+            ));
+            assert!(
+                matches!(err, Err(JsonError::Invalid { .. })),
+                "{version}: {err:?}"
+            );
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod ids;
 mod json;
 mod path;
 mod text;
+pub mod time;
 
 pub use ids::{IncidentId, InvalidName, Login, Reader, RepoPath, ServiceName};
 pub use json::{JsonError, from_json, json_error_message, to_json};
@@ -49,7 +50,8 @@ pub struct Postmortem {
     pub holder: Holder,
     /// When the postmortem is held. The practice asks for within 72 hours
     /// of the incident.
-    #[serde(default)]
+    #[serde(default, with = "time::serde_option_timestamp")]
+    #[schemars(with = "Option<Timestamp>")]
     pub held_at: Option<Timestamp>,
     /// Everyone who took part, as they are called in the timeline. Names
     /// may appear in the timeline only; the linter uses this list to find
@@ -153,16 +155,20 @@ pub struct Incident {
     #[serde(default)]
     pub severity: Option<Severity>,
     /// When the incident started (T+0:00).
-    #[serde(default)]
+    #[serde(default, with = "time::serde_option_timestamp")]
+    #[schemars(with = "Option<Timestamp>")]
     pub started_at: Option<Timestamp>,
     /// When it was detected (alerted, reported).
-    #[serde(default)]
+    #[serde(default, with = "time::serde_option_timestamp")]
+    #[schemars(with = "Option<Timestamp>")]
     pub detected_at: Option<Timestamp>,
     /// When the user impact stopped.
-    #[serde(default)]
+    #[serde(default, with = "time::serde_option_timestamp")]
+    #[schemars(with = "Option<Timestamp>")]
     pub mitigated_at: Option<Timestamp>,
     /// When the incident was closed (watch ended).
-    #[serde(default)]
+    #[serde(default, with = "time::serde_option_timestamp")]
+    #[schemars(with = "Option<Timestamp>")]
     pub resolved_at: Option<Timestamp>,
     /// Who saw what, in numbers where possible.
     #[serde(default)]
@@ -296,9 +302,12 @@ impl FromStr for HolderRole {
 #[serde(deny_unknown_fields)]
 pub struct TimelineEntry {
     /// When the event happened.
+    #[serde(with = "time::serde_timestamp")]
+    #[schemars(with = "Timestamp")]
     pub at: Timestamp,
     /// When the entry was written, if known.
-    #[serde(default)]
+    #[serde(default, with = "time::serde_option_timestamp")]
+    #[schemars(with = "Option<Timestamp>")]
     pub written_at: Option<Timestamp>,
     /// What happened, in the on-call's words. Names of people belong here.
     pub text: String,
@@ -540,7 +549,8 @@ pub struct ChainLevelFix {
     #[serde(default)]
     pub owner: Option<Login>,
     /// The day by which the fix is live.
-    #[serde(default)]
+    #[serde(default, with = "time::serde_option_date")]
+    #[schemars(with = "Option<NaiveDate>")]
     pub due: Option<NaiveDate>,
     /// What proves the fix works.
     #[serde(default)]
@@ -566,13 +576,9 @@ pub struct FixTest {
 
 /// A CI result on a branch that proves the fix. Its parts are checked when
 /// it is built or read (see [`TestBinding::new`]).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(
-    tag = "kind",
-    rename_all = "kebab-case",
-    deny_unknown_fields,
-    try_from = "UncheckedBinding"
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+#[schemars(with = "UncheckedBinding")]
 pub enum TestBinding {
     /// A successful run of a workflow file (`.github/workflows/<file>`).
     Workflow {
@@ -597,29 +603,76 @@ pub enum TestBinding {
     },
 }
 
-/// A binding as read, before its parts are checked.
-#[derive(Deserialize, JsonSchema)]
+/// The JSON Schema of a binding as read, before its parts are checked.
+#[derive(JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+#[allow(dead_code)] // only its schema is used
 enum UncheckedBinding {
     Workflow { workflow: String, branch: String },
     CheckRun { name: String, branch: String },
     Status { context: String, branch: String },
 }
 
-impl TryFrom<UncheckedBinding> for TestBinding {
-    type Error = InvalidName;
-    fn try_from(raw: UncheckedBinding) -> Result<Self, InvalidName> {
-        match raw {
-            UncheckedBinding::Workflow { workflow, branch } => {
-                TestBinding::new("workflow", &workflow, &branch)
+/// Each kind of binding and the fields it has, the target's key second.
+const BINDING_FIELDS: [(&str, &[&str]); 3] = [
+    ("workflow", &["kind", "workflow", "branch"]),
+    ("check-run", &["kind", "name", "branch"]),
+    ("status", &["kind", "context", "branch"]),
+];
+
+/// Reads a binding as the JSON form writes it, `{"kind": "workflow",
+/// "workflow": "cold-start.yml", "branch": "main"}`, and checks its parts
+/// with [`TestBinding::new`]. Written by hand rather than derived as an
+/// internally tagged enum, which buffers every value before it can look at
+/// `kind` and costs the browser form several kilobytes; the messages are
+/// serde's own (unknown or missing field, unknown kind).
+impl<'de> Deserialize<'de> for TestBinding {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(BindingVisitor)
+    }
+}
+
+struct BindingVisitor;
+
+impl<'de> serde::de::Visitor<'de> for BindingVisitor {
+    type Value = TestBinding;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a test binding: an object with \"kind\", its target and \"branch\"")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TestBinding, A::Error> {
+        use serde::de::Error;
+        const KEYS: &[&str] = &["kind", "workflow", "name", "context", "branch"];
+        let mut values: [Option<String>; 5] = Default::default();
+        while let Some(key) = map.next_key::<String>()? {
+            let Some(i) = KEYS.iter().position(|k| *k == key) else {
+                return Err(A::Error::unknown_field(&key, KEYS));
+            };
+            if values[i].is_some() {
+                return Err(A::Error::custom(format_args!("duplicate field `{key}`")));
             }
-            UncheckedBinding::CheckRun { name, branch } => {
-                TestBinding::new("check-run", &name, &branch)
-            }
-            UncheckedBinding::Status { context, branch } => {
-                TestBinding::new("status", &context, &branch)
+            values[i] = Some(map.next_value()?);
+        }
+        let [kind, workflow, name, context, branch] = values;
+        let kind = kind.ok_or_else(|| A::Error::missing_field("kind"))?;
+        let Some(&(kind, fields)) = BINDING_FIELDS.iter().find(|(k, _)| *k == kind) else {
+            return Err(A::Error::unknown_variant(
+                &kind,
+                &["workflow", "check-run", "status"],
+            ));
+        };
+        let mut target = None;
+        for (key, value) in [("workflow", workflow), ("name", name), ("context", context)] {
+            match value {
+                Some(v) if key == fields[1] => target = Some(v),
+                Some(_) => return Err(A::Error::unknown_field(key, fields)),
+                None => {}
             }
         }
+        let target = target.ok_or_else(|| A::Error::missing_field(fields[1]))?;
+        let branch = branch.ok_or_else(|| A::Error::missing_field("branch"))?;
+        TestBinding::new(kind, &target, &branch).map_err(A::Error::custom)
     }
 }
 
@@ -818,7 +871,8 @@ pub struct AdrImplication {
     #[serde(default)]
     pub why: String,
     /// The day the conversation is scheduled.
-    #[serde(default)]
+    #[serde(default, with = "time::serde_option_date")]
+    #[schemars(with = "Option<NaiveDate>")]
     pub conversation_on: Option<NaiveDate>,
 }
 
@@ -883,6 +937,40 @@ mod tests {
             r#"{"kind":"workflow","workflow":"../../evil.yml","branch":"main"}"#,
         );
         assert!(bad.is_err());
+        let message = |json: &str| {
+            serde_json::from_str::<TestBinding>(json)
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(
+            message(r#"{"kind":"nightly","name":"x","branch":"main"}"#)
+                .contains("unknown variant `nightly`")
+        );
+        assert!(
+            message(r#"{"kind":"workflow","name":"x","branch":"main"}"#)
+                .contains("unknown field `name`, expected one of `kind`, `workflow`, `branch`")
+        );
+        assert!(
+            message(r#"{"kind":"status","branch":"main"}"#).contains("missing field `context`")
+        );
+        assert!(message(r#"{"kind":"status","context":"ci"}"#).contains("missing field `branch`"));
+        assert!(
+            message(r#"{"branch":"main","kind":"check-run","name":"ci","branch":"x"}"#)
+                .contains("duplicate field `branch`")
+        );
+        assert!(
+            message(r#"{"kind":"check-run","name":"ci","branch":"main","x":1}"#)
+                .contains("unknown field `x`")
+        );
+        assert!(message(r#"["workflow"]"#).contains("a test binding"));
+        // Keys in any order, as serde's derived form read them.
+        let any_order: TestBinding =
+            serde_json::from_str(r#"{"branch":"main","name":"ci/cold","kind":"check-run"}"#)
+                .unwrap();
+        assert_eq!(
+            any_order,
+            TestBinding::new("check-run", "ci/cold", "main").unwrap()
+        );
     }
 
     #[test]

@@ -77,7 +77,9 @@ impl From<&str> for FieldPath {
 /// Where each field stands in a parsed document: field path to 1-based line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceMap {
-    lines: BTreeMap<FieldPath, u32>,
+    /// Keyed by the path's text, to the line: the map type the document
+    /// parser uses too, so the browser form's WebAssembly carries one.
+    lines: BTreeMap<String, usize>,
 }
 
 impl SourceMap {
@@ -88,15 +90,15 @@ impl SourceMap {
 
     /// Records that `path` is on `line` (1-based). The first record wins.
     pub fn insert(&mut self, path: FieldPath, line: u32) {
-        self.lines.entry(path).or_insert(line);
+        self.lines.entry(path.0).or_insert(line as usize);
     }
 
     /// The line of `path`, or of its nearest recorded enclosing field.
     pub fn line_of(&self, path: &FieldPath) -> Option<u32> {
         let mut current = Some(path.clone());
         while let Some(p) = current {
-            if let Some(line) = self.lines.get(&p) {
-                return Some(*line);
+            if let Some(line) = self.lines.get(p.as_str()) {
+                return u32::try_from(*line).ok();
             }
             current = p.parent();
         }
@@ -104,8 +106,13 @@ impl SourceMap {
     }
 
     /// Every recorded field and its line.
-    pub fn iter(&self) -> impl Iterator<Item = (&FieldPath, u32)> {
-        self.lines.iter().map(|(p, l)| (p, *l))
+    pub fn iter(&self) -> impl Iterator<Item = (FieldPath, u32)> {
+        self.lines.iter().map(|(p, l)| {
+            (
+                FieldPath::new(p.as_str()),
+                u32::try_from(*l).unwrap_or(u32::MAX),
+            )
+        })
     }
 }
 

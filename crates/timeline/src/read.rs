@@ -174,7 +174,7 @@ const SUMMARY_KEYS: &[&str] = &[
 fn summary_key(body: &str) -> Option<String> {
     let (head, _) = body.split_once(':')?;
     let key = head.trim().trim_matches(['*', '_']).trim();
-    let normal = normalize_line(&key.to_lowercase());
+    let normal = normalize_line(&key.to_ascii_lowercase());
     SUMMARY_KEYS
         .contains(&normal.as_str())
         .then(|| key.to_owned())

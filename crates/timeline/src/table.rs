@@ -99,7 +99,11 @@ fn column_name(cell: &str) -> (String, Option<&str>) {
         (Some(open), Some(close)) if open < close => (&c[..open], Some(&c[open + 1..close])),
         _ => (c, None),
     };
-    let name = name.trim().trim_end_matches(':').trim().to_lowercase();
+    let name = name
+        .trim()
+        .trim_end_matches(':')
+        .trim()
+        .to_ascii_lowercase();
     (name, paren)
 }
 

@@ -3,6 +3,7 @@
 //! resolution cannot come before mitigation. Such times make the 72-hour
 //! window and the timeline meaningless.
 
+use postmortem_model::time::format_rfc3339;
 use postmortem_model::{Postmortem, Timestamp};
 
 use crate::{Finding, Rule, Severity};
@@ -58,8 +59,8 @@ fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
                 late_field,
                 format!(
                     "{late_field} ({}) comes before {early_field} ({}): correct the times so the timeline and the 72-hour window are measured from the right moment (the incident's times, not a chain level).",
-                    late.to_rfc3339(),
-                    early.to_rfc3339()
+                    format_rfc3339(late),
+                    format_rfc3339(early)
                 ),
             ));
         }
@@ -85,6 +86,28 @@ mod tests {
         assert_eq!(
             fields,
             ["incident.detected_at", "incident.resolved_at", "held_at"]
+        );
+    }
+
+    #[test]
+    fn the_message_writes_times_as_chrono_s_rfc3339() {
+        let mut pm = example();
+        let late = t("2026-05-18T14:00:00.250Z");
+        pm.incident.detected_at = Some(late);
+        let start = pm.incident.started_at.expect("the example has a start");
+        let findings = RULE.check(&pm);
+        let message = &findings[0].message;
+        assert!(
+            message.starts_with(&format!(
+                "incident.detected_at ({}) comes before incident.started_at ({}): ",
+                late.to_rfc3339(),
+                start.to_rfc3339()
+            )),
+            "{message}"
+        );
+        assert!(
+            message.contains("(2026-05-18T14:00:00.250+00:00)"),
+            "{message}"
         );
     }
 

@@ -95,7 +95,9 @@ pub(crate) fn the_fix_cap(pm: &Postmortem) -> String {
     let s = the_fix(pm);
     let mut chars = s.chars();
     match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
+        Some(c) => std::iter::once(c.to_ascii_uppercase())
+            .chain(chars)
+            .collect(),
         None => s,
     }
 }
