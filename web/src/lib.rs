@@ -35,7 +35,7 @@ pub use config::Config;
 /// Colours are CSS custom properties (`--pm-*`) a host may override.
 #[wasm_bindgen]
 pub fn stylesheet() -> String {
-    include_str!("style.css").to_owned()
+    include_str!(concat!(env!("OUT_DIR"), "/style.css")).to_owned()
 }
 
 /// A mounted form. Unmounting (or dropping the handle, `handle.free()` in

@@ -132,3 +132,22 @@ test('axe-core finds no WCAG 2.2 AA violation on any step, light or dark', async
     assert.deepEqual(summary, [], `step ${step}`);
   }
 });
+
+test('the palette follows prefers-color-scheme, and data-theme overrides it', async (t) => {
+  const h = await start();
+  t.after(() => h.close());
+  const page = await h.page('/pages/two.html');
+  await ready(page, 2);
+  const backgrounds = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('postmortem-form')].map((el) => getComputedStyle(el.shadowRoot.querySelector('.pm')).backgroundColor),
+    );
+  const light = 'rgb(255, 255, 255)';
+  const dark = 'rgb(13, 17, 23)';
+  await page.emulateMedia({ colorScheme: 'light' });
+  assert.deepEqual(await backgrounds(), [light, dark]);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  assert.deepEqual(await backgrounds(), [dark, dark]);
+  await page.evaluate(() => document.querySelectorAll('postmortem-form')[1].setAttribute('data-theme', 'light'));
+  assert.deepEqual(await backgrounds(), [dark, light]);
+});
