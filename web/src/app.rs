@@ -3,7 +3,6 @@
 //! export, import, discard) shown on every step.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -12,6 +11,7 @@ use leptos::prelude::*;
 use postmortem::check::{Form as TextForm, read};
 use postmortem::document::render;
 use postmortem::lint::{Severity, lint};
+use postmortem::model::time::format_clock;
 use postmortem::model::{Postmortem, to_json};
 use wasm_bindgen::JsCast;
 
@@ -63,6 +63,8 @@ pub fn app(config: Config, flush: FlushSlot) -> impl IntoView {
         root: NodeRef::new(),
         notice: RwSignal::new(String::new()),
         alert: RwSignal::new(None),
+        reread: Trigger::new(),
+        watchers: StoredValue::new(Default::default()),
     };
     let key = StoredValue::new(key);
     let blank = StoredValue::new(blank);
@@ -73,16 +75,28 @@ pub fn app(config: Config, flush: FlushSlot) -> impl IntoView {
         form.pm.track();
         if prev.is_some() {
             lint_timer.set_value(Some(Timeout::new(LINT_DELAY_MS, move || {
+                crate::browser::mark("postmortem:lint");
                 if let Some(findings) = form.pm.try_with_untracked(lint) {
-                    let _ = form.findings.try_set(findings);
+                    form.set_findings(findings);
                 }
             })));
         }
     });
 
+    // Another tab or window saved this draft: autosave stops until the
+    // person chooses which version to keep, so neither is overwritten
+    // unseen.
+    let conflict = RwSignal::new(false);
+    // What this tab last stored: a write of the same text is skipped, and
+    // another tab storing the same text is no conflict.
+    let last_stored = StoredValue::new(None::<String>);
+
     // Autosave.
     let save_timer = StoredValue::new_local(None::<Timeout>);
     let write = move || {
+        if conflict.try_get_untracked() != Some(false) {
+            return;
+        }
         let Some(pm) = form.pm.try_get_untracked() else {
             return;
         };
@@ -95,8 +109,15 @@ pub fn app(config: Config, flush: FlushSlot) -> impl IntoView {
             postmortem: pm,
             pending,
         };
-        match draft::save(&key.get_value(), &draft) {
-            Ok(()) => form.saved.set(SaveStatus::Saved(clock_time())),
+        let stored = draft.to_json();
+        if last_stored.with_value(|last| last.as_deref() == Some(stored.as_str())) {
+            return;
+        }
+        match draft::save(&key.get_value(), &stored) {
+            Ok(()) => {
+                last_stored.set_value(Some(stored));
+                form.saved.set(SaveStatus::Saved(clock_time()));
+            }
             Err(e) => form.saved.set(SaveStatus::Failed(e.0)),
         }
     };
@@ -116,9 +137,17 @@ pub fn app(config: Config, flush: FlushSlot) -> impl IntoView {
     *flush.borrow_mut() = Some(Box::new(save_now));
     let hide = window_event_listener(leptos::ev::pagehide, move |_| save_now());
     let hidden = window_event_listener(leptos::ev::visibilitychange, move |_| save_now());
+    let other_tab = window_event_listener(leptos::ev::storage, move |ev| {
+        let ours = ev.key().as_deref() == key.try_get_value().as_deref();
+        let same = last_stored.try_with_value(|last| *last == ev.new_value()) == Some(true);
+        if ours && !same {
+            let _ = conflict.try_set(true);
+        }
+    });
     on_cleanup(move || {
         hide.remove();
         hidden.remove();
+        other_tab.remove();
     });
 
     // The 72-hour clock, ticking every 30 seconds.
@@ -160,7 +189,7 @@ pub fn app(config: Config, flush: FlushSlot) -> impl IntoView {
                     Step::Review => steps::review::view(form).into_any(),
                 }}
                 {back_next(form)}
-                {draft_bar(form, key, blank)}
+                {draft_bar(form, key, blank, conflict, last_stored)}
             </form>
         </div>
     }
@@ -168,7 +197,7 @@ pub fn app(config: Config, flush: FlushSlot) -> impl IntoView {
 
 /// The time of day for "draft saved at".
 fn clock_time() -> String {
-    now().format("%H:%M:%S").to_string()
+    format_clock(now())
 }
 
 /// The attribute problems of the embedding page, if any.
@@ -257,7 +286,38 @@ fn draft_bar(
     form: FormState,
     key: StoredValue<String>,
     blank: StoredValue<Postmortem>,
+    conflict: RwSignal<bool>,
+    last_stored: StoredValue<Option<String>>,
 ) -> impl IntoView {
+    let load_other = move |_| match draft::load(&key.get_value()) {
+        Ok(Some(d)) => {
+            last_stored.set_value(Some(d.to_json()));
+            form.pending.set(d.pending);
+            form.replace(|pm| *pm = d.postmortem);
+            conflict.set(false);
+            form.saved.set(SaveStatus::Restored(key.get_value()));
+            form.notice
+                .set("Loaded the version saved in the other tab.".to_owned());
+        }
+        Ok(None) => {
+            conflict.set(false);
+            form.notice.set(
+                "The other tab discarded this draft; this tab's version is kept and saved."
+                    .to_owned(),
+            );
+        }
+        Err(e) => form.alert.set(Some(format!(
+            "The other tab's version could not be read ({}); this tab's version is kept.",
+            e.0
+        ))),
+    };
+    let keep_this = move |_| {
+        conflict.set(false);
+        last_stored.set_value(None); // what is stored now is the other's
+        form.pm.update(|_| ()); // saves this version now
+        form.notice
+            .set("Keeping this tab's version; it replaces the other.".to_owned());
+    };
     let confirming = RwSignal::new(false);
     let manual_copy: RwSignal<Option<String>> = RwSignal::new(None);
     let file_id = form.id("import-file");
@@ -323,8 +383,8 @@ fn draft_bar(
             };
             match read(TextForm::detect(Some(&name), &text), &text) {
                 Ok(r) => {
-                    form.pm.set(r.postmortem);
-                    form.pending.set(BTreeMap::new());
+                    form.pending.set(Default::default());
+                    form.replace(|pm| *pm = r.postmortem);
                     form.alert.set(None);
                     form.notice.set(format!("Imported {name}."));
                 }
@@ -336,8 +396,9 @@ fn draft_bar(
     };
     let discard = move |_| {
         let _ = draft::remove(&key.get_value());
-        form.pm.set(blank.get_value());
-        form.pending.set(BTreeMap::new());
+        last_stored.set_value(None);
+        form.pending.set(Default::default());
+        form.replace(|pm| *pm = blank.get_value());
         form.saved.set(SaveStatus::Discarded);
         confirming.set(false);
         form.go_to_step(Step::Incident);
@@ -346,6 +407,7 @@ fn draft_bar(
         <section class="draft-bar" aria-label="Draft">
             <p role="status" class="status">
                 {move || match form.saved.get() {
+                    _ if conflict.get() => "Saving paused: another tab saved this draft.".to_owned(),
                     SaveStatus::Idle => "Your draft is saved in this browser as you type.".to_owned(),
                     SaveStatus::Restored(_) => "Restored your saved draft.".to_owned(),
                     SaveStatus::Saved(t) => format!("Draft saved at {t}."),
@@ -365,6 +427,14 @@ fn draft_bar(
                     _ => None,
                 }}
                 {move || form.alert.get().map(|a| view! { <p class="warning">{a}</p> })}
+                {move || conflict.get().then(|| view! {
+                    <div class="warning">
+                        <p>"This draft was just saved in another tab or window. Saving here is paused so neither version is overwritten unseen: choose the one to keep."</p>
+                        <button type="button" class="secondary" on:click=load_other>"Load the other version"</button>
+                        " "
+                        <button type="button" class="secondary" on:click=keep_this>"Keep this tab's version"</button>
+                    </div>
+                })}
             </div>
             <div class="buttons">
                 <button type="button" class="secondary" on:click=move |_| export(false)>"Export JSON"</button>

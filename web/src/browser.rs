@@ -80,3 +80,11 @@ pub async fn read_file(file: web_sys::File) -> Result<String, String> {
         .as_string()
         .ok_or_else(|| "the file is not text".to_owned())
 }
+
+/// Sets a User Timing mark (seen in the browser's performance tools and
+/// read by `scripts/bench-web`); a page without the API just has no mark.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}

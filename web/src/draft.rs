@@ -7,12 +7,10 @@
 //! time): the postmortem cannot hold an invalid login, but a reload must
 //! still give back every word typed.
 
-use std::collections::BTreeMap;
-
 use postmortem::model::Postmortem;
 use serde::{Deserialize, Serialize};
 
-use crate::form::Pending;
+use crate::form::PendingTexts;
 
 /// The version of the stored draft's shape.
 pub const DRAFT_VERSION: u32 = 1;
@@ -27,7 +25,7 @@ pub struct Draft {
     /// Field path (`fix.owner`) to the text typed there, for fields whose
     /// text is not (yet) a valid value.
     #[serde(default)]
-    pub pending: BTreeMap<String, Pending>,
+    pub pending: PendingTexts,
 }
 
 impl Draft {
@@ -36,7 +34,7 @@ impl Draft {
         Self {
             version: DRAFT_VERSION,
             postmortem,
-            pending: BTreeMap::new(),
+            pending: PendingTexts::default(),
         }
     }
 
@@ -79,10 +77,10 @@ pub fn js_error(e: &wasm_bindgen::JsValue) -> String {
     e.as_string().unwrap_or_else(|| "unknown error".to_owned())
 }
 
-/// Writes the draft under `key`.
-pub fn save(key: &str, draft: &Draft) -> Result<(), StorageError> {
+/// Writes a draft, in its stored form ([`Draft::to_json`]), under `key`.
+pub fn save(key: &str, stored: &str) -> Result<(), StorageError> {
     local_storage()?
-        .set_item(key, &draft.to_json())
+        .set_item(key, stored)
         .map_err(|e| StorageError(js_error(&e)))
 }
 
@@ -117,6 +115,7 @@ pub fn remove(key: &str) -> Result<(), StorageError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::form::Pending;
 
     #[test]
     fn drafts_round_trip_with_pending_text() {

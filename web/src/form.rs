@@ -7,7 +7,6 @@
 //! [`FieldPath`](postmortem::model::FieldPath) is its own, so what the form
 //! shows at a field is what the CLI and the Action report for it.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -25,6 +24,83 @@ pub struct Pending {
     /// Why it does not parse, when it does not.
     #[serde(default)]
     pub error: Option<String>,
+}
+
+/// The draft's pending texts: field path to [`Pending`], in path order,
+/// stored as a JSON object. A sorted list rather than a `BTreeMap`: the
+/// drafts hold a handful, and the map's code is a few kilobytes of the
+/// form's download.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PendingTexts(Vec<(String, Pending)>);
+
+impl PendingTexts {
+    fn find(&self, path: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(path))
+    }
+
+    /// The text pending at `path`.
+    pub fn get(&self, path: &str) -> Option<&Pending> {
+        self.find(path).ok().map(|i| &self.0[i].1)
+    }
+
+    /// Sets the text pending at `path`.
+    pub fn insert(&mut self, path: String, entry: Pending) {
+        match self.find(&path) {
+            Ok(i) => self.0[i].1 = entry,
+            Err(i) => self.0.insert(i, (path, entry)),
+        }
+    }
+
+    /// Forgets the text pending at `path`.
+    pub fn remove(&mut self, path: &str) {
+        if let Ok(i) = self.find(path) {
+            self.0.remove(i);
+        }
+    }
+
+    /// Keeps the entries `keep` accepts.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str, &Pending) -> bool) {
+        self.0.retain(|(k, v)| keep(k, v));
+    }
+
+    /// Every path and its pending text, in path order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Pending)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Whether nothing is pending.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for PendingTexts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for PendingTexts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PendingTexts;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of field paths to pending texts")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PendingTexts, A::Error> {
+                let mut out = PendingTexts::default();
+                while let Some((path, entry)) = map.next_entry::<String, Pending>()? {
+                    out.insert(path, entry);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
 }
 
 /// The steps of the guided flow, in the practice's order.
@@ -122,7 +198,7 @@ pub struct FormState {
     pub pm: RwSignal<Postmortem>,
     /// Field path to text typed there that the postmortem does not hold as
     /// typed.
-    pub pending: RwSignal<BTreeMap<String, Pending>>,
+    pub pending: RwSignal<PendingTexts>,
     /// The core's findings for the current postmortem.
     pub findings: RwSignal<Vec<Finding>>,
     /// The step on screen.
@@ -139,6 +215,23 @@ pub struct FormState {
     pub notice: RwSignal<String>,
     /// A problem the person must see (storage refused, a failed import).
     pub alert: RwSignal<Option<String>>,
+    /// Fired after a change that did not come from typing in a field
+    /// (import, discard, another tab's version, sorting or removing
+    /// entries): every field re-reads its text. Typing in one field does
+    /// not make the other fields re-read, so a long timeline stays fast.
+    pub reread: Trigger,
+    /// The fields on screen, each with the findings it shows: after a
+    /// lint run only the fields whose findings changed are redrawn.
+    pub watchers: StoredValue<Watchers>,
+}
+
+/// The findings signal of every field on screen. A field's registration
+/// number is its slot; a slot is emptied when its field goes and reused by
+/// the next field. (Slots rather than a map: one collection type fewer in
+/// the WebAssembly.)
+#[derive(Default)]
+pub struct Watchers {
+    slots: Vec<Option<(String, RwSignal<Vec<Finding>>)>>,
 }
 
 impl FormState {
@@ -168,6 +261,71 @@ impl FormState {
     pub fn go_to_step(&self, step: Step) {
         self.step.set(step);
         crate::browser::focus_later(self.root, "[data-step-heading]".to_owned());
+    }
+
+    /// A signal with the findings at exactly `path`, kept current by
+    /// [`FormState::set_findings`] while the calling view lives.
+    pub fn watch_findings(&self, path: &str) -> RwSignal<Vec<Finding>> {
+        let signal = RwSignal::new(self.findings_at_untracked(path));
+        let watchers = self.watchers;
+        let slot = watchers.try_update_value(|w| {
+            let entry = Some((path.to_owned(), signal));
+            match w.slots.iter().position(Option::is_none) {
+                Some(free) => {
+                    w.slots[free] = entry;
+                    free
+                }
+                None => {
+                    w.slots.push(entry);
+                    w.slots.len() - 1
+                }
+            }
+        });
+        on_cleanup(move || {
+            if let Some(slot) = slot {
+                watchers.try_update_value(|w| w.slots[slot] = None);
+            }
+        });
+        signal
+    }
+
+    /// Stores a lint run's findings and redraws exactly the fields whose
+    /// findings changed.
+    pub fn set_findings(&self, findings: Vec<Finding>) {
+        self.watchers.with_value(|w| {
+            for (path, signal) in w.slots.iter().flatten() {
+                let changed = signal.try_with_untracked(|old| {
+                    !old.iter()
+                        .eq(findings.iter().filter(|f| f.field.as_str() == path))
+                });
+                if changed == Some(true) {
+                    signal.set(
+                        findings
+                            .iter()
+                            .filter(|f| f.field.as_str() == path)
+                            .cloned()
+                            .collect(),
+                    );
+                }
+            }
+        });
+        let _ = self.findings.try_set(findings);
+    }
+
+    /// Changes the postmortem from outside its fields (an import, a
+    /// discard, a sort) and has every field re-read its text.
+    pub fn replace(&self, change: impl FnOnce(&mut Postmortem)) {
+        self.pm.update(change);
+        self.reread.notify();
+    }
+
+    fn findings_at_untracked(&self, path: &str) -> Vec<Finding> {
+        self.findings.with_untracked(|fs| {
+            fs.iter()
+                .filter(|f| f.field.as_str() == path)
+                .cloned()
+                .collect()
+        })
     }
 
     /// The findings at exactly `path`.
@@ -204,7 +362,7 @@ impl FormState {
     pub fn clear_pending_under(&self, prefix: &str) {
         if self
             .pending
-            .with_untracked(|p| p.keys().any(|k| k.starts_with(prefix)))
+            .with_untracked(|p| p.iter().any(|(k, _)| k.starts_with(prefix)))
         {
             self.pending
                 .update(|p| p.retain(|k, _| !k.starts_with(prefix)));
@@ -297,20 +455,37 @@ fn field_view(
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let findings_id = format!("{id}-findings");
-    let p1 = path.clone();
-    let g1 = get.clone();
-    let value = move || {
-        form.pending
-            .with(|p| p.get(&p1).map(|e| e.text.clone()))
-            .unwrap_or_else(|| form.pm.with(|pm| g1(pm)))
+    // The field's text and parse error live in signals of its own: typing
+    // here updates them, and a change from elsewhere (an import, a
+    // discard) reaches them through `reread`; a keystroke in another field
+    // touches neither, whatever the length of the timeline.
+    let read = {
+        let (path, get) = (path.clone(), get.clone());
+        move || {
+            form.pending
+                .with_untracked(|p| p.get(&path).cloned())
+                .map(|e| (e.text, e.error))
+                .unwrap_or_else(|| (form.pm.with_untracked(|pm| get(pm)), None))
+        }
     };
-    let p2 = path.clone();
-    let parse_error = Memo::new(move |_| {
-        form.pending
-            .with(|p| p.get(&p2).and_then(|e| e.error.clone()))
+    let (text, error) = read();
+    let value = RwSignal::new(text);
+    let parse_error = RwSignal::new(error);
+    let show = move |(text, error): (String, Option<String>)| {
+        if value.try_with_untracked(|v| *v != text) == Some(true) {
+            value.set(text);
+        }
+        if parse_error.try_with_untracked(|e| *e != error) == Some(true) {
+            parse_error.set(error);
+        }
+    };
+    Effect::new(move |first: Option<()>| {
+        form.reread.track();
+        if first.is_some() {
+            show(read());
+        }
     });
-    let p3 = path.clone();
-    let findings = Memo::new(move |_| form.findings_at(&p3));
+    let findings = form.watch_findings(&path);
     let p4 = path.clone();
     let on_input = move |ev: leptos::ev::Event| {
         let raw = event_target_value(&ev);
@@ -323,14 +498,15 @@ fn field_view(
         let entry = match result {
             Ok(()) if shown == raw => None,
             Ok(()) => Some(Pending {
-                text: raw,
+                text: raw.clone(),
                 error: None,
             }),
             Err(error) => Some(Pending {
-                text: raw,
+                text: raw.clone(),
                 error: Some(error),
             }),
         };
+        show((raw, entry.as_ref().and_then(|e| e.error.clone())));
         form.set_pending(&p4, entry);
     };
     let (hint_a, error_a, findings_a) = (hint_id.clone(), error_id.clone(), findings_id.clone());
@@ -397,7 +573,7 @@ fn field_view(
 /// so the summary can lead there.
 pub fn group_findings(form: FormState, path: &'static str) -> AnyView {
     let id = form.id(path);
-    let findings = Memo::new(move |_| form.findings_at(path));
+    let findings = form.watch_findings(path);
     view! {
         <div id=id tabindex="-1" class="group-findings">
             {move || finding_list(findings.get(), form.id(&format!("{path}-findings")))}

@@ -43,10 +43,13 @@ pub fn status(class: &'static str, message: Signal<String>) -> AnyView {
     view! { <p role="status" class=class>{message}</p> }.into_any()
 }
 
-/// `len` items, each built by `item`; the items are rebuilt in place when
-/// the length changes (their fields follow the state themselves).
+/// `len` items, each built by `item` once: when the list grows only the new
+/// items are built, when it shrinks only the last ones go (the items are
+/// keyed by position; a field re-reads its text through the form's
+/// `reread` when entries move). Adding the 501st timeline entry during an
+/// incident costs one entry, not 501.
 pub fn items(len: Memo<usize>, item: Arc<dyn Fn(usize) -> AnyView + Send + Sync>) -> AnyView {
-    (move || (0..len.get()).map(|i| item(i)).collect::<Vec<_>>()).into_any()
+    view! { <For each=move || 0..len.get() key=|i| *i children=move |i| item(i) /> }.into_any()
 }
 
 /// A bulleted list of texts, with an id so fields can point at it.

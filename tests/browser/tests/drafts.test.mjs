@@ -110,3 +110,44 @@ test('discarding the draft empties the form and the storage', async (t) => {
   assert.equal(await value(page, 'incident-title'), '');
   assert.equal(await page.evaluate(() => localStorage.length), 0);
 });
+
+test('two tabs on one draft: saving pauses and the person chooses the version to keep', async (t) => {
+  const h = await start();
+  t.after(() => h.close());
+  const a = await h.page('/pages/basic.html');
+  await ready(a);
+  const b = await h.context.newPage();
+  await b.goto(h.url('/pages/basic.html'));
+  await ready(b);
+  await fill(a, 'incident-title', 'typed in tab A');
+  await saved(a);
+  // Tab B was open on the same draft: it must not overwrite A's work unseen.
+  const warning = (page) =>
+    page.waitForFunction(
+      () => /saved in another tab/.test(document.querySelector('postmortem-form').shadowRoot.querySelector('.alerts').textContent),
+      null,
+      { timeout: 5000 },
+    );
+  await warning(b);
+  await fill(b, 'incident-title', 'typed in tab B');
+  await b.waitForTimeout(700); // longer than the autosave pause
+  const stored = await b.evaluate(() => JSON.parse(localStorage.getItem('postmortem-form:v1:acme/ops:INC-2026-0142')).postmortem.incident.title);
+  assert.equal(stored, 'typed in tab A', 'tab B saved over tab A while the conflict was open');
+  assert.match(await inForm(b, (root) => root.querySelector('.draft-bar [role=status]').textContent), /Saving paused/);
+  await press(b, 'Load the other version');
+  assert.equal(await value(b, 'incident-title'), 'typed in tab A');
+  // B now holds what A stored, so its autosave has nothing new to write
+  // and A sees no conflict; B's next change is one.
+  await fill(b, 'incident-title', 'typed in tab A, then B');
+  await saved(b);
+  await warning(a);
+  await press(a, "Keep this tab's version");
+  await a.waitForFunction(
+    () => JSON.parse(localStorage.getItem('postmortem-form:v1:acme/ops:INC-2026-0142')).postmortem.incident.title === 'typed in tab A',
+    null,
+    { timeout: 5000 },
+  );
+  // A's choice reached B, which now pauses in turn.
+  await warning(b);
+  assert.deepEqual(h.errors, []);
+});

@@ -50,7 +50,7 @@ pub fn summary(form: FormState) -> impl IntoView {
             <h4 id=heading_id tabindex="-1">
                 {move || {
                     let (errors, warnings) = form.findings.with(|fs| counts(fs));
-                    let unread = form.pending.with(|p| p.values().filter(|e| e.error.is_some()).count());
+                    let unread = form.pending.with(|p| p.iter().filter(|(_, e)| e.error.is_some()).count());
                     if errors + warnings + unread == 0 {
                         "The practice's rules find nothing: ready to submit.".to_owned()
                     } else {
@@ -65,11 +65,11 @@ pub fn summary(form: FormState) -> impl IntoView {
             </h4>
             <ul class="summary-list">
                 {move || {
-                    form.pending
-                        .get()
-                        .into_iter()
-                        .filter_map(|(path, e)| e.error.map(|err| item(path, "finding finding-error", err)))
-                        .collect_view()
+                    form.pending.with(|p| {
+                        p.iter()
+                            .filter_map(|(path, e)| e.error.clone().map(|err| item(path.to_owned(), "finding finding-error", err)))
+                            .collect::<Vec<_>>()
+                    })
                 }}
                 {move || {
                     form.findings

@@ -2,12 +2,15 @@
 //! what worked, what did not and what would be faster; the ADRs the
 //! incident re-opens are named with a day for the conversation.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use postmortem::model::{AdrImplication, RepoPath};
 
 use super::{Control, field, group_findings, optional, step_frame};
 use crate::form::{FormState, Step};
 use crate::time::{DATE_HINT, parse_date};
+use crate::ui::items;
 
 /// The runbook step's view.
 pub fn view(form: FormState) -> AnyView {
@@ -37,11 +40,10 @@ pub fn view(form: FormState) -> AnyView {
         <h4>"ADRs the incident re-opens"</h4>
         <p class="hint">"If the incident exposes a decision that should be re-opened, name the ADR and schedule the conversation."</p>
         <ol class="adrs">
-            <For
-                each=move || 0..form.pm.with(|pm| pm.adrs.len())
-                key=|i| *i
-                children=move |i| adr(form, i)
-            />
+            {items(
+                Memo::new(move |_| form.pm.with(|pm| pm.adrs.len())),
+                Arc::new(move |i| adr(form, i).into_any()),
+            )}
         </ol>
         <button
             type="button"
@@ -89,8 +91,8 @@ fn adr(form: FormState, i: usize) -> AnyView {
                     type="button"
                     class="secondary small"
                     on:click=move |_| {
-                        form.pm.update(|pm| { if i < pm.adrs.len() { pm.adrs.remove(i); } });
                         form.clear_pending_under("adrs[");
+                        form.replace(|pm| { if i < pm.adrs.len() { pm.adrs.remove(i); } });
                     }
                 >
                     {format!("Remove {legend}")}

@@ -16,12 +16,27 @@ use crate::ui::{action, button, dynamic, fixed, items, status, text, text_list};
 /// The timeline step's view.
 pub fn view(form: FormState) -> AnyView {
     let len = Memo::new(move |_| form.pm.with(|pm| pm.timeline.len()));
+    let in_order = Memo::new(move |_| form.pm.with(|pm| in_time_order(&pm.timeline)));
     let body = view! {
         {group_findings(form, "timeline")}
         {live_mode(form)}
         {paste_import(form)}
         <h4 class="entries-heading">{text(move || format!("Entries ({})", len.get()))}</h4>
         <ol class="entries">{items(len, Arc::new(move |i| entry(form, i)))}</ol>
+        // Shown only while the entries are out of time order. Hidden rather
+        // than removed: swapping the button in and out of the view made the
+        // browser re-lay out the whole list after it.
+        <button
+            type="button"
+            class="secondary"
+            hidden=move || in_order.get()
+            on:click=move |_| {
+                form.clear_pending_under("timeline[");
+                form.replace(|pm| sort_by_time(&mut pm.timeline));
+            }
+        >
+            "Sort the entries by time"
+        </button>
         {button(
             "secondary",
             fixed("Add an entry by hand"),
@@ -159,20 +174,16 @@ fn paste_import(form: FormState) -> AnyView {
             ..ImportOptions::default()
         };
         let result = import(&notes.get_untracked(), &options);
-        let added = result.entries.len();
-        if added > 0 {
-            form.pm.update(|pm| pm.timeline.extend(result.entries));
-        }
-        message.set(format!(
-            "Imported {added} {}; {} {} could not be read.",
-            if added == 1 { "entry" } else { "entries" },
-            result.errors.len(),
-            if result.errors.len() == 1 {
-                "line"
-            } else {
-                "lines"
+        let mut merged = Merged::default();
+        if !result.entries.is_empty() {
+            form.pm
+                .update(|pm| merged = merge(&mut pm.timeline, result.entries));
+            if merged.sorted {
+                form.clear_pending_under("timeline[");
+                form.reread.notify();
             }
-        ));
+        }
+        message.set(import_message(merged, result.errors.len()));
         errors.set(result.errors);
     };
     view! {
@@ -204,6 +215,74 @@ fn paste_import(form: FormState) -> AnyView {
         </details>
     }
     .into_any()
+}
+
+/// What importing notes did to the timeline.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Merged {
+    /// Entries added.
+    pub added: usize,
+    /// Entries left out because the timeline already had them (the same
+    /// time and text), e.g. notes pasted twice.
+    pub duplicates: usize,
+    /// Whether the timeline was put back in time order.
+    pub sorted: bool,
+}
+
+/// Adds imported entries to the timeline, leaving out the ones it already
+/// has (same time, same text once spaces are normalised). A timeline that
+/// was in time order stays in time order; one the person arranged
+/// otherwise only grows at its end.
+pub fn merge(timeline: &mut Vec<TimelineEntry>, imported: Vec<TimelineEntry>) -> Merged {
+    let key = |e: &TimelineEntry| (e.at, postmortem::model::normalize_line(&e.text));
+    let was_in_order = in_time_order(timeline);
+    let mut merged = Merged::default();
+    for entry in imported {
+        let k = key(&entry);
+        if timeline.iter().any(|e| key(e) == k) {
+            merged.duplicates += 1;
+        } else {
+            timeline.push(entry);
+            merged.added += 1;
+        }
+    }
+    if was_in_order && !in_time_order(timeline) {
+        sort_by_time(timeline);
+        merged.sorted = true;
+    }
+    merged
+}
+
+/// Whether every entry happened no earlier than the one before it.
+pub fn in_time_order(timeline: &[TimelineEntry]) -> bool {
+    timeline.windows(2).all(|w| w[0].at <= w[1].at)
+}
+
+/// Puts the entries in time order; entries at the same time keep their
+/// order.
+pub fn sort_by_time(timeline: &mut [TimelineEntry]) {
+    timeline.sort_by_key(|e| e.at);
+}
+
+/// One sentence on what an import did.
+fn import_message(merged: Merged, unread: usize) -> String {
+    let plural = |n: usize, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+    let mut out = format!(
+        "Imported {} {}",
+        merged.added,
+        plural(merged.added, "entry", "entries")
+    );
+    if merged.duplicates > 0 {
+        out.push_str(&format!(
+            " ({} already in the timeline, left out)",
+            merged.duplicates
+        ));
+    }
+    out.push_str(&format!(
+        "; {unread} {} could not be read.",
+        plural(unread, "line", "lines")
+    ));
+    out
 }
 
 /// One entry of the timeline.
@@ -291,12 +370,12 @@ fn entry(form: FormState, i: usize) -> AnyView {
         },
     );
     let remove = action(move || {
-        form.pm.update(|pm| {
+        form.clear_pending_under("timeline[");
+        form.replace(|pm| {
             if i < pm.timeline.len() {
                 pm.timeline.remove(i);
             }
         });
-        form.clear_pending_under("timeline[");
     });
     view! {
         <li class="entry">
@@ -304,9 +383,76 @@ fn entry(form: FormState, i: usize) -> AnyView {
                 <legend>{legend.clone()}</legend>
                 <div class="entry-times">{at_field} {written_field} {author_field}</div>
                 {text_field}
-                {button("secondary small", fixed(format!("Remove {}", legend.to_lowercase())), remove)}
+                {button("secondary small", fixed(format!("Remove {}", legend.to_ascii_lowercase())), remove)}
             </fieldset>
         </li>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use postmortem::model::time::parse_timestamp;
+
+    fn entry(at: &str, text: &str) -> TimelineEntry {
+        TimelineEntry {
+            at: parse_timestamp(at).unwrap(),
+            written_at: None,
+            text: text.to_owned(),
+            author: None,
+        }
+    }
+
+    #[test]
+    fn notes_pasted_twice_are_imported_once_and_in_time_order() {
+        let mut timeline = vec![entry("2026-05-18 14:55 +00:00", "diagnose: cold cache")];
+        let notes = vec![
+            entry("2026-05-18 14:51 +00:00", "alert fired"),
+            entry("2026-05-18 14:55 +00:00", "diagnose:  cold cache"),
+            entry("2026-05-18 14:59 +00:00", "p95 back to <500ms"),
+        ];
+        let first = merge(&mut timeline, notes.clone());
+        assert_eq!(
+            first,
+            Merged {
+                added: 2,
+                duplicates: 1,
+                sorted: true
+            }
+        );
+        let texts: Vec<&str> = timeline.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["alert fired", "diagnose: cold cache", "p95 back to <500ms"]
+        );
+        let again = merge(&mut timeline, notes);
+        assert_eq!(
+            again,
+            Merged {
+                added: 0,
+                duplicates: 3,
+                sorted: false
+            }
+        );
+        assert_eq!(timeline.len(), 3);
+        assert_eq!(
+            import_message(again, 1),
+            "Imported 0 entries (3 already in the timeline, left out); 1 line could not be read."
+        );
+    }
+
+    #[test]
+    fn an_arrangement_out_of_time_order_is_kept_until_sorted() {
+        let mut timeline = vec![
+            entry("2026-05-18 15:00 +00:00", "b"),
+            entry("2026-05-18 14:00 +00:00", "a"),
+        ];
+        let merged = merge(&mut timeline, vec![entry("2026-05-18 14:30 +00:00", "c")]);
+        assert!(!merged.sorted);
+        assert_eq!(timeline[2].text, "c");
+        sort_by_time(&mut timeline);
+        assert!(in_time_order(&timeline));
+        assert_eq!(timeline[0].text, "a");
+    }
 }

@@ -27,7 +27,7 @@ fn level_view(form: FormState, level: ChainLevel) -> AnyView {
     let group_id = form.id(&verdict_path);
     let findings_id = format!("{group_id}-findings");
     let vp = verdict_path.clone();
-    let findings = Memo::new(move |_| form.findings_at(&vp));
+    let findings = form.watch_findings(&vp);
     let fid = findings_id.clone();
     let radios = [Verdict::No, Verdict::Possibly, Verdict::Yes]
         .into_iter()
