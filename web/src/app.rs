@@ -77,6 +77,7 @@ pub fn app(config: Config, flush: FlushSlot) -> impl IntoView {
             lint_timer.set_value(Some(Timeout::new(LINT_DELAY_MS, move || {
                 crate::browser::mark("postmortem:lint");
                 if let Some(findings) = form.pm.try_with_untracked(lint) {
+                    crate::browser::measure("postmortem:rules", "postmortem:lint");
                     form.set_findings(findings);
                 }
             })));

@@ -88,3 +88,10 @@ pub fn mark(name: &str) {
         let _ = performance.mark(name);
     }
 }
+
+/// A User Timing measure from the mark `since` to now.
+pub fn measure(name: &str, since: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.measure_with_start_mark(name, since);
+    }
+}
