@@ -509,27 +509,9 @@ pub mod serde_option_timestamp {
     }
 }
 
-/// `#[serde(with = "postmortem_model::time::serde_date")]` for a
-/// [`NaiveDate`]: `YYYY-MM-DD` text, read as [`parse_date`] reads it.
-pub mod serde_date {
-    use chrono::NaiveDate;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    use super::wire::Day;
-
-    /// Writes the date as `YYYY-MM-DD`.
-    pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-        Day(*d).serialize(s)
-    }
-
-    /// Reads a date from `YYYY-MM-DD` text.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
-        Day::deserialize(d).map(|d| d.0)
-    }
-}
-
 /// `#[serde(with = "postmortem_model::time::serde_option_date")]` for an
-/// `Option<NaiveDate>`: `null` or as [`serde_date`].
+/// `Option<NaiveDate>`: `null` or `YYYY-MM-DD` text, read as [`parse_date`]
+/// reads it.
 pub mod serde_option_date {
     use chrono::NaiveDate;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -838,8 +820,8 @@ mod tests {
         at: Timestamp,
         #[serde(default, with = "serde_option_timestamp")]
         maybe: Option<Timestamp>,
-        #[serde(with = "serde_date")]
-        day: NaiveDate,
+        #[serde(default, with = "serde_option_date")]
+        day: Option<NaiveDate>,
         #[serde(default, with = "serde_option_date")]
         maybe_day: Option<NaiveDate>,
     }
@@ -848,7 +830,7 @@ mod tests {
     struct ChronoFields {
         at: Timestamp,
         maybe: Option<Timestamp>,
-        day: NaiveDate,
+        day: Option<NaiveDate>,
         maybe_day: Option<NaiveDate>,
     }
 
@@ -857,7 +839,7 @@ mod tests {
         let fields = Fields {
             at: rfc("2026-05-18T14:51:00+00:00"),
             maybe: Some(rfc("2026-05-18T14:51:00.5-07:00")),
-            day: NaiveDate::from_ymd_opt(2026, 5, 30).unwrap(),
+            day: NaiveDate::from_ymd_opt(2026, 5, 30),
             maybe_day: None,
         };
         let chrono = ChronoFields {
