@@ -172,3 +172,14 @@ minify_js() {
   "$ROOT/web/tools/node_modules/.bin/esbuild" --log-level=warning --minify --format=esm \
     --target=es2020 "$1" --outfile="$2"
 }
+
+# quietly COMMAND...: runs a command (a shell function too) with its output
+# kept in a temporary log, shown only when it fails.
+quietly() {
+  local log rc=0
+  log=$(mktemp)
+  "$@" >"$log" 2>&1 || rc=$?
+  [ "$rc" -eq 0 ] || cat "$log" >&2
+  rm -f "$log"
+  return "$rc"
+}
