@@ -290,6 +290,12 @@ fn draft_bar(
     conflict: RwSignal<bool>,
     last_stored: StoredValue<Option<String>>,
 ) -> impl IntoView {
+    // Ends the pause and saves this tab's version, whatever is stored now.
+    let save_again = move || {
+        conflict.set(false);
+        last_stored.set_value(None);
+        form.pm.update(|_| ());
+    };
     let load_other = move |_| match draft::load(&key.get_value()) {
         Ok(Some(d)) => {
             last_stored.set_value(Some(d.to_json()));
@@ -301,21 +307,23 @@ fn draft_bar(
                 .set("Loaded the version saved in the other tab.".to_owned());
         }
         Ok(None) => {
-            conflict.set(false);
+            save_again();
             form.notice.set(
                 "The other tab discarded this draft; this tab's version is kept and saved."
                     .to_owned(),
             );
         }
-        Err(e) => form.alert.set(Some(format!(
-            "The other tab's version could not be read ({}); this tab's version is kept.",
-            e.0
-        ))),
+        Err(e) => {
+            // `draft::load` kept the unreadable text under its own key.
+            save_again();
+            form.alert.set(Some(format!(
+                "The other tab's version could not be read ({}); this tab's version is kept.",
+                e.0
+            )));
+        }
     };
     let keep_this = move |_| {
-        conflict.set(false);
-        last_stored.set_value(None); // what is stored now is the other's
-        form.pm.update(|_| ()); // saves this version now
+        save_again();
         form.notice
             .set("Keeping this tab's version; it replaces the other.".to_owned());
     };

@@ -149,5 +149,17 @@ test('two tabs on one draft: saving pauses and the person chooses the version to
   );
   // A's choice reached B, which now pauses in turn.
   await warning(b);
+  // B discards the draft; A, asked again, finds nothing to load and keeps
+  // and saves its own version.
+  await press(b, 'Discard draft…');
+  await press(b, 'Yes, discard');
+  await a.waitForFunction(() => localStorage.getItem('postmortem-form:v1:acme/ops:INC-2026-0142') === null);
+  await warning(a);
+  await press(a, 'Load the other version');
+  await a.waitForFunction(
+    () => JSON.parse(localStorage.getItem('postmortem-form:v1:acme/ops:INC-2026-0142') || 'null')?.postmortem.incident.title === 'typed in tab A',
+    null,
+    { timeout: 5000 },
+  );
   assert.deepEqual(h.errors, []);
 });
