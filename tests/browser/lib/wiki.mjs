@@ -4,13 +4,14 @@
 // (so the documentation is exactly what the tests prove), and a fresh
 // Chromium profile that records page errors and the form's own requests.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { ROOT, DIST } from './harness.mjs';
+import { ROOT, DIST, fill, ready, saved } from './harness.mjs';
 
 export const PHP = process.env.PHP || '/usr/bin/php';
 
@@ -117,4 +118,32 @@ export async function browser() {
       fs.rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * What both wiki tests prove once the wiki page is open: the form mounts
+ * in an open shadow root, its glue and module come from beside the loader
+ * (not beside the page) as `application/wasm`, typing a title saves the
+ * draft, and a reload brings the title back. `b` is from `browser()`.
+ */
+export async function mountsAndKeepsADraft(page, b, wiki) {
+  await ready(page);
+  assert.equal(await page.evaluate(() => document.querySelector('postmortem-form').shadowRoot.mode), 'open');
+
+  const wasm = b.responses.find((r) => r.url.endsWith('/postmortem_web_bg.wasm'));
+  assert.ok(wasm, 'the module was fetched');
+  assert.equal(new URL(wasm.url).pathname, '/assets/postmortem/postmortem_web_bg.wasm');
+  assert.equal(wasm.status, 200);
+  assert.match(wasm.type, /^application\/wasm/);
+
+  const typed = `Queue stalled, typed inside ${wiki}`;
+  await fill(page, 'incident-title', typed);
+  await saved(page);
+  const stored = await page.evaluate(() => localStorage.getItem('postmortem-form:v1:acme/ops:INC-2026-0142'));
+  assert.match(stored || '', new RegExp(`typed inside ${wiki}`));
+
+  await page.reload();
+  await ready(page);
+  const title = await page.evaluate(() => document.querySelector('postmortem-form').shadowRoot.querySelector('[id$="-incident-title"]').value);
+  assert.equal(title, typed);
 }

@@ -18,8 +18,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fill, ready, saved } from '../lib/harness.mjs';
-import { PHP, browser, copyForm, docSnippet, phpServer } from '../lib/wiki.mjs';
+import { PHP, browser, copyForm, docSnippet, mountsAndKeepsADraft, phpServer } from '../lib/wiki.mjs';
 
 const DOKUWIKI = process.env.DOKUWIKI_DIR || '/usr/share/dokuwiki';
 const DOKUWIKI_CONF = process.env.DOKUWIKI_CONF || '/etc/dokuwiki';
@@ -95,24 +94,6 @@ test('DokuWiki (Debian 12 package, htmlok): the documented snippet mounts the fo
   assert.match(await page.title(), /Throwaway wiki/);
   assert.equal(await page.textContent('#dokuwiki__content h1'), 'Queue performance runbook');
   assert.equal(await page.locator('#dokuwiki__content .page postmortem-form').count(), 1, 'the <html> block passed through');
-  await ready(page);
-  assert.equal(await page.evaluate(() => document.querySelector('postmortem-form').shadowRoot.mode), 'open');
-
-  // The loader found its glue and module beside it, not beside the page.
-  const wasm = b.responses.find((r) => r.url.endsWith('/postmortem_web_bg.wasm'));
-  assert.ok(wasm, 'the module was fetched');
-  assert.equal(new URL(wasm.url).pathname, '/assets/postmortem/postmortem_web_bg.wasm');
-  assert.equal(wasm.status, 200);
-  assert.match(wasm.type, /^application\/wasm/);
-
-  await fill(page, 'incident-title', 'Queue stalled, typed inside DokuWiki');
-  await saved(page);
-  const stored = await page.evaluate(() => localStorage.getItem('postmortem-form:v1:acme/ops:INC-2026-0142'));
-  assert.match(stored || '', /typed inside DokuWiki/);
-
-  await page.reload();
-  await ready(page);
-  const title = await page.evaluate(() => document.querySelector('postmortem-form').shadowRoot.querySelector('[id$="-incident-title"]').value);
-  assert.equal(title, 'Queue stalled, typed inside DokuWiki');
+  await mountsAndKeepsADraft(page, b, 'DokuWiki');
   assert.deepEqual(b.errors, []);
 });

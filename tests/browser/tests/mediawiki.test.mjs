@@ -20,8 +20,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fill, ready, saved } from '../lib/harness.mjs';
-import { PHP, browser, copyForm, docSnippet, freePort, phpServer } from '../lib/wiki.mjs';
+import { PHP, browser, copyForm, docSnippet, freePort, mountsAndKeepsADraft, phpServer } from '../lib/wiki.mjs';
 
 const MEDIAWIKI =
   process.env.MEDIAWIKI_DIR ||
@@ -99,24 +98,6 @@ test('MediaWiki (Debian 12 package, $wgRawHtml): the documented snippet mounts t
   assert.match(await page.title(), /^Queue performance runbook - Throwaway wiki$/);
   assert.equal((await page.textContent('#firstHeading')).trim(), PAGE);
   assert.equal(await page.locator('#mw-content-text .mw-parser-output postmortem-form').count(), 1, 'the <html> block passed through');
-  await ready(page);
-  assert.equal(await page.evaluate(() => document.querySelector('postmortem-form').shadowRoot.mode), 'open');
-
-  // The loader found its glue and module beside it, not beside the page.
-  const wasm = b.responses.find((r) => r.url.endsWith('/postmortem_web_bg.wasm'));
-  assert.ok(wasm, 'the module was fetched');
-  assert.equal(new URL(wasm.url).pathname, '/assets/postmortem/postmortem_web_bg.wasm');
-  assert.equal(wasm.status, 200);
-  assert.match(wasm.type, /^application\/wasm/);
-
-  await fill(page, 'incident-title', 'Queue stalled, typed inside MediaWiki');
-  await saved(page);
-  const stored = await page.evaluate(() => localStorage.getItem('postmortem-form:v1:acme/ops:INC-2026-0142'));
-  assert.match(stored || '', /typed inside MediaWiki/);
-
-  await page.reload();
-  await ready(page);
-  const title = await page.evaluate(() => document.querySelector('postmortem-form').shadowRoot.querySelector('[id$="-incident-title"]').value);
-  assert.equal(title, 'Queue stalled, typed inside MediaWiki');
+  await mountsAndKeepsADraft(page, b, 'MediaWiki');
   assert.deepEqual(b.errors, []);
 });
