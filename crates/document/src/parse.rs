@@ -78,6 +78,15 @@ fn typed<T: FromStr<Err = InvalidName>>(
         .map_err(|e| invalid(line, field, text, e.expected))
 }
 
+/// [`typed`] for a value that may be absent.
+fn typed_opt<T: FromStr<Err = InvalidName>>(
+    line: usize,
+    field: &str,
+    text: Option<&str>,
+) -> Result<Option<T>, DocumentError> {
+    text.map(|t| typed(line, field, t)).transpose()
+}
+
 fn parse_date(line: usize, field: &str, text: &str) -> Result<NaiveDate, DocumentError> {
     read_date(text).ok_or_else(|| invalid(line, field, text, DATE))
 }
@@ -294,9 +303,7 @@ impl Parser {
         let path = match key {
             "schema_version" => return Ok(()),
             "incident" => {
-                self.pm.incident.id = single()?
-                    .map(|s| typed::<IncidentId>(line, key, s))
-                    .transpose()?;
+                self.pm.incident.id = typed_opt::<IncidentId>(line, key, single()?)?;
                 "incident.id"
             }
             "date" => {
@@ -319,21 +326,15 @@ impl Parser {
                 "incident.services"
             }
             "severity" => {
-                self.pm.incident.severity = single()?
-                    .map(|s| typed::<Severity>(line, key, s))
-                    .transpose()?;
+                self.pm.incident.severity = typed_opt::<Severity>(line, key, single()?)?;
                 "incident.severity"
             }
             "fix_level" => {
-                self.pm.fix.level = single()?
-                    .map(|s| typed::<ChainLevel>(line, key, s))
-                    .transpose()?;
+                self.pm.fix.level = typed_opt::<ChainLevel>(line, key, single()?)?;
                 "fix.level"
             }
             "fix_owner" => {
-                self.pm.fix.owner = single()?
-                    .map(|s| typed::<Login>(line, key, s))
-                    .transpose()?;
+                self.pm.fix.owner = typed_opt::<Login>(line, key, single()?)?;
                 "fix.owner"
             }
             "fix_due" => {
@@ -341,10 +342,8 @@ impl Parser {
                 "fix.due"
             }
             "status" => {
-                self.pm.fix.status = single()?
-                    .map(|s| typed::<FixStatus>(line, key, s))
-                    .transpose()?
-                    .unwrap_or_default();
+                self.pm.fix.status =
+                    typed_opt::<FixStatus>(line, key, single()?)?.unwrap_or_default();
                 "fix.status"
             }
             "started_at" => {
@@ -364,15 +363,11 @@ impl Parser {
                 "incident.resolved_at"
             }
             "holder" => {
-                self.pm.holder.login = single()?
-                    .map(|s| typed::<Login>(line, key, s))
-                    .transpose()?;
+                self.pm.holder.login = typed_opt::<Login>(line, key, single()?)?;
                 "holder.login"
             }
             "holder_role" => {
-                self.pm.holder.role = single()?
-                    .map(|s| typed::<HolderRole>(line, key, s))
-                    .transpose()?;
+                self.pm.holder.role = typed_opt::<HolderRole>(line, key, single()?)?;
                 "holder.role"
             }
             "held_at" => {
