@@ -104,16 +104,33 @@ pub fn branch_head(gh: &Gh, branch: &str) -> Result<Option<(String, String)>, Gh
         }))
 }
 
+/// An issue comment as both comment lists give it.
+#[derive(Deserialize)]
+struct Comment {
+    id: u64,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    user: Option<User>,
+    /// Only in the repository-wide list.
+    #[serde(default)]
+    issue_url: Option<String>,
+}
+
+impl Comment {
+    /// The comment as the Action's own, when `bot` wrote it.
+    fn by(self, bot: &str) -> Option<BotComment> {
+        self.user
+            .is_some_and(|u| u.login.eq_ignore_ascii_case(bot))
+            .then(|| BotComment {
+                id: self.id,
+                body: self.body.unwrap_or_default(),
+            })
+    }
+}
+
 /// The Action's own comments on an issue or PR.
 pub fn bot_comments(gh: &Gh, number: u64, bot: &str) -> Result<Vec<BotComment>, GhError> {
-    #[derive(Deserialize)]
-    struct Comment {
-        id: u64,
-        #[serde(default)]
-        body: Option<String>,
-        #[serde(default)]
-        user: Option<User>,
-    }
     let all = gh.get_all(
         &gh.r(&format!("/issues/{number}/comments?per_page=100")),
         None,
@@ -122,12 +139,7 @@ pub fn bot_comments(gh: &Gh, number: u64, bot: &str) -> Result<Vec<BotComment>, 
     let mut out = Vec::new();
     for v in all {
         let c: Comment = parse(v, "an issue comment")?;
-        if c.user.is_some_and(|u| u.login.eq_ignore_ascii_case(bot)) {
-            out.push(BotComment {
-                id: c.id,
-                body: c.body.unwrap_or_default(),
-            });
-        }
+        out.extend(c.by(bot));
     }
     Ok(out)
 }
@@ -140,15 +152,6 @@ pub fn bot_comments_since(
     since: DateTime<Utc>,
     bot: &str,
 ) -> Result<Option<HashMap<u64, Vec<BotComment>>>, GhError> {
-    #[derive(Deserialize)]
-    struct Comment {
-        id: u64,
-        #[serde(default)]
-        body: Option<String>,
-        #[serde(default)]
-        user: Option<User>,
-        issue_url: String,
-    }
     let uri = gh.r(&format!(
         "/issues/comments?sort=created&direction=asc&since={}&per_page=100",
         enc(&since.format("%Y-%m-%dT%H:%M:%SZ").to_string())
@@ -160,14 +163,12 @@ pub fn bot_comments_since(
     let mut out: HashMap<u64, Vec<BotComment>> = HashMap::new();
     for v in all {
         let c: Comment = parse(v, "an issue comment")?;
-        let Some(n) = c.issue_url.rsplit('/').next().and_then(|n| n.parse().ok()) else {
-            continue;
-        };
-        if c.user.is_some_and(|u| u.login.eq_ignore_ascii_case(bot)) {
-            out.entry(n).or_default().push(BotComment {
-                id: c.id,
-                body: c.body.unwrap_or_default(),
-            });
+        let number = c
+            .issue_url
+            .as_deref()
+            .and_then(|u| u.rsplit('/').next()?.parse().ok());
+        if let (Some(n), Some(mine)) = (number, c.by(bot)) {
+            out.entry(n).or_default().push(mine);
         }
     }
     Ok(Some(out))
