@@ -30,6 +30,16 @@ fn pass_workflow(w: &World, when: &str) {
     });
 }
 
+/// `n` more open fix issues with the same sealed record as the one `open`
+/// filed, as the Action itself would have filed them.
+fn copies_of_the_fix_issue(w: &World, n: usize, labels: &[&str]) {
+    let body = w.fix_issues()[0].body.clone().unwrap();
+    let mut st = w.gh.state();
+    for k in 0..n {
+        st.add_issue(&format!("Fix {k}"), &body, labels, "github-actions[bot]");
+    }
+}
+
 fn check(w: &World, now: &str) -> Outcome {
     w.run("check", "schedule", &schedule_event(), now, &[])
 }
@@ -191,19 +201,7 @@ fn check_run_and_status_bindings_are_verified_from_the_branch_head() {
 #[test]
 fn two_hundred_and_fifty_open_fix_issues_are_all_read_through_pages() {
     let (w, _) = opened(&example_document());
-    let body = w.fix_issues()[0].body.clone().unwrap();
-    {
-        let mut st = w.gh.state();
-        for k in 0..249 {
-            let n = st.add_issue(
-                &format!("Fix {k}"),
-                &body,
-                &["postmortem-fix", "chain-L3"],
-                "github-actions[bot]",
-            );
-            let _ = n;
-        }
-    }
+    copies_of_the_fix_issue(&w, 249, &["postmortem-fix", "chain-L3"]);
     let out = check(&w, "2026-05-22T06:00:00Z");
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let rows = out
@@ -289,18 +287,7 @@ fn lint_annotates_findings_on_their_lines_and_fails_on_errors() {
 #[test]
 fn many_commented_fix_issues_are_read_from_the_repository_s_comment_pages() {
     let (w, _) = opened(&example_document());
-    let body = w.fix_issues()[0].body.clone().unwrap();
-    {
-        let mut st = w.gh.state();
-        for k in 0..14 {
-            st.add_issue(
-                &format!("Fix {k}"),
-                &body,
-                &["postmortem-fix"],
-                "github-actions[bot]",
-            );
-        }
-    }
+    copies_of_the_fix_issue(&w, 14, &["postmortem-fix"]);
     for day in ["2026-06-01", "2026-06-02"] {
         let out = check(&w, &format!("{day}T06:00:00Z"));
         assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
@@ -353,18 +340,7 @@ fn a_hand_edited_record_is_reported_once_and_not_trusted() {
 #[test]
 fn the_operations_budget_leaves_whole_issues_for_the_next_run() {
     let (w, _) = opened(&example_document());
-    let body = w.fix_issues()[0].body.clone().unwrap();
-    {
-        let mut st = w.gh.state();
-        for k in 0..11 {
-            st.add_issue(
-                &format!("Fix {k}"),
-                &body,
-                &["postmortem-fix"],
-                "github-actions[bot]",
-            );
-        }
-    }
+    copies_of_the_fix_issue(&w, 11, &["postmortem-fix"]);
     // 12 overdue fixes, 2 writes each (label, comment); 10 writes a run.
     let budget = [("INPUT_OPERATIONS_BUDGET", "10")];
     let first = w.run(
