@@ -266,7 +266,7 @@ impl FormState {
     /// A signal with the findings at exactly `path`, kept current by
     /// [`FormState::set_findings`] while the calling view lives.
     pub fn watch_findings(&self, path: &str) -> RwSignal<Vec<Finding>> {
-        let signal = RwSignal::new(self.findings_at_untracked(path));
+        let signal = RwSignal::new(self.findings_at(path));
         let watchers = self.watchers;
         let slot = watchers.try_update_value(|w| {
             let entry = Some((path.to_owned(), signal));
@@ -294,18 +294,10 @@ impl FormState {
     pub fn set_findings(&self, findings: Vec<Finding>) {
         self.watchers.with_value(|w| {
             for (path, signal) in w.slots.iter().flatten() {
-                let changed = signal.try_with_untracked(|old| {
-                    !old.iter()
-                        .eq(findings.iter().filter(|f| f.field.as_str() == path))
-                });
+                let changed =
+                    signal.try_with_untracked(|old| !old.iter().eq(at_path(&findings, path)));
                 if changed == Some(true) {
-                    signal.set(
-                        findings
-                            .iter()
-                            .filter(|f| f.field.as_str() == path)
-                            .cloned()
-                            .collect(),
-                    );
+                    signal.set(at_path(&findings, path).cloned().collect());
                 }
             }
         });
@@ -319,23 +311,9 @@ impl FormState {
         self.reread.notify();
     }
 
-    fn findings_at_untracked(&self, path: &str) -> Vec<Finding> {
-        self.findings.with_untracked(|fs| {
-            fs.iter()
-                .filter(|f| f.field.as_str() == path)
-                .cloned()
-                .collect()
-        })
-    }
-
-    /// The findings at exactly `path`.
-    pub fn findings_at(&self, path: &str) -> Vec<Finding> {
-        self.findings.with(|fs| {
-            fs.iter()
-                .filter(|f| f.field.as_str() == path)
-                .cloned()
-                .collect()
-        })
+    fn findings_at(&self, path: &str) -> Vec<Finding> {
+        self.findings
+            .with_untracked(|fs| at_path(fs, path).cloned().collect())
     }
 
     /// Records the text typed at `path`: pending when it does not parse or
@@ -368,6 +346,11 @@ impl FormState {
                 .update(|p| p.retain(|k, _| !k.starts_with(prefix)));
         }
     }
+}
+
+/// The findings that point at exactly `path`.
+fn at_path<'a>(findings: &'a [Finding], path: &'a str) -> impl Iterator<Item = &'a Finding> {
+    findings.iter().filter(move |f| f.field.as_str() == path)
 }
 
 /// What kind of control a field is.
