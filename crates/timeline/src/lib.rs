@@ -92,6 +92,7 @@
 //! pure: no I/O, no clock.
 
 mod header;
+mod merge;
 mod problem;
 mod read;
 mod stamp;
@@ -105,6 +106,8 @@ use std::fmt;
 
 use chrono::{FixedOffset, NaiveDate};
 use postmortem_model::{TimelineEntry, Timestamp};
+
+pub use merge::{Merged, in_time_order, merge, sort_by_time};
 
 /// What the notes themselves may not say: where the incident starts, which
 /// day and timezone bare clock times belong to, and what to stamp on every
