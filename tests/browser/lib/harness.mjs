@@ -122,10 +122,30 @@ export async function fill(page, id, text) {
   else await page.keyboard.type(text);
 }
 
-/** Tabs to a button by its text and presses Enter. */
+/**
+ * Tabs to a button by its text and presses Enter. A button that opens a
+ * step ("Next: …", "Back: …", "3. …") moves the focus to that step's heading
+ * on the next frame; like a person, the harness waits to see it land there
+ * before it acts again, or its next key would go to the heading instead.
+ */
 export async function press(page, buttonText) {
   await tabTo(page, buttonText);
   await page.keyboard.press('Enter');
+  const step = /^(?:Next|Back): (.+)$|^\d+\. (.+)$/.exec(buttonText);
+  if (step) await stepOpened(page, step[1] ?? step[2]);
+}
+
+/** Waits until the heading of the step titled `title` has the focus. */
+export async function stepOpened(page, title) {
+  await page.waitForFunction(
+    (t) => {
+      let el = document.activeElement;
+      while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+      return el?.hasAttribute('data-step-heading') && el.textContent.endsWith(`: ${t}`);
+    },
+    title,
+    { timeout: 5000 },
+  );
 }
 
 /** Evaluates `fn` against the first form's shadow root. */
