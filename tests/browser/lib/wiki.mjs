@@ -1,5 +1,5 @@
-// Shared by the tests that embed the form in a real wiki from Debian's
-// packages (dokuwiki.test.mjs, mediawiki.test.mjs): PHP's built-in web
+// Shared by the tests that embed the form in a real wiki (dokuwiki,
+// mediawiki and docusaurus .test.mjs): PHP's built-in web
 // server on 127.0.0.1, the per-wiki snippet as docs/embedding.md gives it
 // (so the documentation is exactly what the tests prove), and a fresh
 // Chromium profile that records page errors and the form's own requests.
@@ -26,14 +26,15 @@ export function copyForm(dir) {
 
 /**
  * The code block that follows the paragraph starting with `**<wiki>.**` in
- * docs/embedding.md's "Per wiki" section.
+ * docs/embedding.md's "Per wiki" section, or its `n`th (from 0) when the
+ * wiki needs several.
  */
-export function docSnippet(wiki) {
+export function docSnippet(wiki, n = 0) {
   const doc = fs.readFileSync(path.join(ROOT, 'docs', 'embedding.md'), 'utf8');
   const at = doc.indexOf(`\n**${wiki}.**`);
   if (at < 0) throw new Error(`docs/embedding.md has no **${wiki}.** paragraph`);
-  const block = /```[a-z]*\n([\s\S]*?)```/.exec(doc.slice(at));
-  if (!block) throw new Error(`docs/embedding.md has no code block after **${wiki}.**`);
+  const block = [...doc.slice(at).matchAll(/```[a-z]*\n([\s\S]*?)```/g)][n];
+  if (!block) throw new Error(`docs/embedding.md has no code block ${n} after **${wiki}.**`);
   return block[1];
 }
 
