@@ -32,11 +32,28 @@ const CONFIG_ATTRIBUTES = [
 
 let runtime = null;
 
+// Why the form could not start, for the person reading the page: the file
+// that failed, the browser's words, and what the page's owner can change.
+// `fetchedBy` is the CSP directive that governs loading that file.
+function failure(url, error, fetchedBy) {
+  const said = error && error.message ? error.message : String(error);
+  const name = url.pathname.split('/').pop();
+  const served = fetchedBy === 'connect-src' ? `${name} beside postmortem-form.js, as application/wasm` : `${name} beside postmortem-form.js`;
+  const hint = /wasm-unsafe-eval|unsafe-eval|Content.Security.Policy/i.test(said)
+    ? "The page's Content-Security-Policy must allow WebAssembly: add 'wasm-unsafe-eval' to its script-src."
+    : `Serve ${served}. From another origin, that server must send Access-Control-Allow-Origin, and the page's Content-Security-Policy, if any, must name that origin in ${fetchedBy}.`;
+  return new Error(`${url.href} did not load (${said}). ${hint}`);
+}
+
 // Loads the module once per page, however many forms there are.
 function loadRuntime() {
   if (!runtime) {
     runtime = import(GLUE_URL.href).then(async (glue) => {
-      await glue.default({ module_or_path: WASM_URL });
+      try {
+        await glue.default({ module_or_path: WASM_URL });
+      } catch (error) {
+        throw failure(WASM_URL, error, 'connect-src');
+      }
       let sheet = null;
       try {
         sheet = new CSSStyleSheet();
@@ -45,6 +62,8 @@ function loadRuntime() {
         sheet = null; // a browser without constructed stylesheets: unstyled, still usable
       }
       return { glue, sheet };
+    }, (error) => {
+      throw failure(GLUE_URL, error, 'script-src');
     });
     runtime.catch(() => {
       runtime = null; // let a later element try again
@@ -102,9 +121,7 @@ class PostmortemForm extends HTMLElement {
         if (generation !== this._generation) return;
         const message = document.createElement('p');
         message.setAttribute('role', 'alert');
-        message.textContent =
-          'The postmortem form could not start: ' + (error && error.message ? error.message : String(error)) +
-          ". If this page has a Content-Security-Policy, its script-src needs 'wasm-unsafe-eval'.";
+        message.textContent = 'The postmortem form could not start: ' + error.message;
         this._root.replaceChildren(message);
       },
     );

@@ -1,12 +1,14 @@
 // The embedding contract: hostile strings stay inert, the host's CSS cannot
-// break the form, a strict CSP is enough, the iframe page reports its
-// height, the form reflows at 320 px, and axe-core finds no WCAG 2.2 AA
-// violation on any step.
+// break the form, a strict CSP is enough, the files load from another
+// origin (a CDN) and a misconfigured page is told what to change, the
+// iframe page reports its height, the form reflows at 320 px, and axe-core
+// finds no WCAG 2.2 AA violation on any step.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
-import { start, ready, fill, press, inForm, download, tabTo } from '../lib/harness.mjs';
+import { start, ready, fill, press, inForm, download, tabTo, DIST } from '../lib/harness.mjs';
+import { serve } from '../../../web/tools/serve.mjs';
 
 const HOSTILE = [
   '<script>window.__pwned = "script"</script>',
@@ -88,6 +90,69 @@ test("the form runs under a CSP of 'self' plus 'wasm-unsafe-eval'", async (t) =>
   await page.waitForTimeout(300);
   assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
   assert.deepEqual(h.errors, []);
+});
+
+/**
+ * A page on one origin whose three files come from another, a CDN that
+ * allows CORS; the page's CSP names the CDN in script-src, and in
+ * connect-src unless `connect` is false, and allows WebAssembly unless
+ * `wasm` is false. Resolves to { h, page, cdn, modules }.
+ */
+async function fromCdn(t, { connect = true, wasm = true } = {}) {
+  const cdn = await serve({ mounts: { '/assets/postmortem/': DIST }, headers: () => ({ 'Access-Control-Allow-Origin': '*' }) });
+  const h = await start({
+    handle: (req, res) => {
+      if (!req.url.startsWith('/cdn.html')) return false;
+      const csp = `default-src 'none'; script-src 'self' ${cdn.url}${wasm ? " 'wasm-unsafe-eval'" : ''}; style-src 'self'; connect-src 'self'${connect ? ' ' + cdn.url : ''}; base-uri 'none'`;
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp });
+      res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>From a CDN</title>
+<script type="module" src="/pages/csp-watch.js"></script>
+<script type="module" src="${cdn.url}/assets/postmortem/postmortem-form.js"></script></head>
+<body><main><postmortem-form data-repo="acme/ops" data-incident="INC-CDN"></postmortem-form></main></body></html>`);
+      return true;
+    },
+  });
+  t.after(async () => {
+    await h.close();
+    await cdn.close();
+  });
+  const page = await h.context.newPage();
+  const modules = [];
+  page.on('response', (r) => r.url().endsWith('.wasm') && modules.push({ url: r.url(), status: r.status() }));
+  await page.goto(h.url('/cdn.html'));
+  return { h, page, cdn, modules };
+}
+
+test('from another origin (a CDN with CORS): the loader fetches its files beside itself, under a CSP naming that origin', async (t) => {
+  const { h, page, cdn, modules } = await fromCdn(t);
+  await ready(page);
+  assert.deepEqual(modules, [{ url: `${cdn.url}/assets/postmortem/postmortem_web_bg.wasm`, status: 200 }]);
+  await fill(page, 'incident-title', 'loaded from a CDN');
+  assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
+  assert.deepEqual(h.errors, []);
+});
+
+/** The alert the element shows when the form cannot start. */
+async function startFailure(page) {
+  await page.waitForFunction(() => document.querySelector('postmortem-form').shadowRoot.querySelector('[role=alert]'));
+  return page.evaluate(() => document.querySelector('postmortem-form').shadowRoot.querySelector('[role=alert]').textContent);
+}
+
+test("when the page's CSP does not let the module be fetched, the form says which file, why, and what to change", async (t) => {
+  const { page, cdn } = await fromCdn(t, { connect: false });
+  const said = await startFailure(page);
+  assert.match(said, /^The postmortem form could not start: /);
+  assert.ok(said.includes(`${cdn.url}/assets/postmortem/postmortem_web_bg.wasm did not load`), said);
+  assert.match(said, /Access-Control-Allow-Origin/);
+  assert.match(said, /name that origin in connect-src/);
+  assert.ok((await page.evaluate(() => window.cspViolations)).some((v) => v.startsWith('connect-src')));
+});
+
+test("when the page's CSP does not allow WebAssembly, the form says to add 'wasm-unsafe-eval'", async (t) => {
+  const { page, cdn } = await fromCdn(t, { wasm: false });
+  const said = await startFailure(page);
+  assert.ok(said.includes(`${cdn.url}/assets/postmortem/postmortem_web_bg.wasm did not load`), said);
+  assert.match(said, /add 'wasm-unsafe-eval' to its script-src\.$/);
 });
 
 test('the standalone page works in a sandboxed iframe and reports its height', async (t) => {
