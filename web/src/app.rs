@@ -338,11 +338,14 @@ fn draft_bar(
         } else {
             crate::browser::download(&format!("{stem}.json"), "application/json", &to_json(&pm))
         };
+        let file = format!("{stem}.{}", if markdown { "md" } else { "json" });
         match result {
-            Ok(()) => form.notice.set(format!(
-                "Exported {stem}.{}.",
-                if markdown { "md" } else { "json" }
+            // A frame's sandbox can refuse the download without a word to
+            // the page, so the person is told what to do if none came.
+            Ok(()) if crate::browser::framed() => form.notice.set(format!(
+                "Exported {file}. If no file arrived, this page's frame blocks downloads: use Copy Markdown."
             )),
+            Ok(()) => form.notice.set(format!("Exported {file}.")),
             Err(e) => form.alert.set(Some(format!(
                 "The download failed ({e}): use Copy Markdown instead."
             ))),

@@ -36,6 +36,17 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether the form runs inside a frame (an iframe embed, where the host's
+/// sandbox may block downloads without telling the page).
+pub fn framed() -> bool {
+    web_sys::window().is_some_and(|w| {
+        w.parent()
+            .ok()
+            .flatten()
+            .is_some_and(|parent| JsValue::from(parent) != JsValue::from(w))
+    })
+}
+
 /// Copies `text` to the clipboard.
 pub async fn copy(text: &str) -> Result<(), String> {
     let window = web_sys::window().ok_or("no window")?;

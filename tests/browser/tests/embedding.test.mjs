@@ -166,6 +166,54 @@ test('the standalone page works in a sandboxed iframe and reports its height', a
   assert.deepEqual(h.errors, []);
 });
 
+test('Confluence Cloud-like: in a cross-origin sandboxed iframe without allow-downloads, export says what to do and copying falls back to a selected text area', async (t) => {
+  // The standalone page from a second origin, framed the way Confluence
+  // Cloud's HTML apps frame it: scripts, same-origin storage and popups, but
+  // no downloads and no clipboard permission.
+  const other = await serve({ mounts: { '/': DIST } });
+  const h = await start({
+    handle: (req, res) => {
+      if (!req.url.startsWith('/framed.html')) return false;
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A wiki page</title></head>
+<body><main><iframe title="Postmortem form" style="width:100%;height:900px;border:0"
+  sandbox="allow-scripts allow-same-origin allow-popups"
+  src="${other.url}/standalone.html?repo=acme/ops&amp;incident=INC-FRAMED"></iframe></main></body></html>`);
+      return true;
+    },
+  });
+  t.after(async () => {
+    await h.close();
+    await other.close();
+  });
+  const page = await h.context.newPage();
+  const downloads = [];
+  page.on('download', (d) => downloads.push(d.suggestedFilename()));
+  await page.goto(h.url('/framed.html'));
+  const frame = await (await page.waitForSelector('iframe')).contentFrame();
+  await frame.waitForFunction(() => document.querySelector('postmortem-form')?.ready, null, { timeout: 20000 });
+  await frame.locator('[id$="-incident-title"]').fill('typed in a framed wiki page');
+
+  await frame.locator('button', { hasText: 'Export Markdown' }).click();
+  const notice = frame.locator('.draft-bar [role=status]');
+  await notice.filter({ hasText: 'If no file arrived' }).waitFor();
+  assert.match(await notice.textContent(), /Exported postmortem-INC-FRAMED\.md\. If no file arrived, this page's frame blocks downloads: use Copy Markdown\./);
+  await page.waitForTimeout(500);
+  assert.deepEqual(downloads, [], 'the sandbox blocked the download, as Confluence Cloud does');
+
+  await frame.locator('button', { hasText: 'Copy Markdown' }).click();
+  const area = frame.locator('textarea.manual-copy');
+  await area.waitFor();
+  await frame.waitForFunction(() => document.querySelector('postmortem-form').shadowRoot.activeElement?.classList.contains('manual-copy'));
+  const shown = await area.evaluate((el) => ({ value: el.value, start: el.selectionStart, end: el.selectionEnd }));
+  assert.match(shown.value, /typed in a framed wiki page/);
+  assert.match(shown.value, /^---\n/, 'the whole document, front matter first');
+  assert.deepEqual([shown.start, shown.end], [0, shown.value.length], 'selected, ready for Ctrl+C');
+  assert.match(await notice.textContent(), /may not use the clipboard/);
+  // The browser's own report of the refusal the form recovered from.
+  assert.deepEqual(h.errors.filter((e) => !/^Permissions policy violation: The Clipboard API has been blocked/.test(e)), []);
+});
+
 test('the form reflows at 320 px without horizontal scrolling', async (t) => {
   const h = await start({ viewport: { width: 320, height: 640 } });
   t.after(() => h.close());
