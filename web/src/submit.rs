@@ -125,17 +125,52 @@ pub async fn dispatch(
     let window = web_sys::window().ok_or("no window")?;
     let response = JsFuture::from(window.fetch_with_request(&request))
         .await
-        .map_err(|e| format!("the request did not reach {api_base}: {}", err(e)))?;
+        .map_err(|e| {
+            format!(
+                "the request did not reach {api_base} ({}): check the network, the form's data-api-base, and that the page's Content-Security-Policy allows it in connect-src.",
+                err(e)
+            )
+        })?;
     let response: web_sys::Response = response.dyn_into().map_err(err)?;
-    match response.status() {
-        200..=299 => Ok(()),
-        401 => Err("GitHub refused the token (401): check that it is valid and not expired.".into()),
-        403 | 404 => Err(format!(
-            "GitHub answered {}: the token needs write access (contents: write) to {repo}, and the repository must exist.",
-            response.status()
-        )),
-        422 => Err("GitHub refused the event (422): the document may be too large for a repository_dispatch payload; open an issue instead.".into()),
-        s => Err(format!("GitHub answered {s}.")),
+    let status = response.status();
+    if (200..300).contains(&status) {
+        return Ok(());
+    }
+    // GitHub's error bodies are JSON with a `message`.
+    let body = match response.text() {
+        Ok(text) => JsFuture::from(text).await.ok().and_then(|t| t.as_string()),
+        Err(_) => None,
+    };
+    let message = body
+        .and_then(|b| js_sys::JSON::parse(&b).ok())
+        .and_then(|json| js_sys::Reflect::get(&json, &"message".into()).ok())
+        .and_then(|m| m.as_string());
+    Err(refusal(status, repo, message.as_deref()))
+}
+
+/// What to tell the person when GitHub answers `status` to the dispatch,
+/// with GitHub's own `message` when it sent one: what happened and what to
+/// do. The postmortem stays in the form whatever the answer.
+pub fn refusal(status: u16, repo: &str, github: Option<&str>) -> String {
+    let said = github
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(|m| format!(" \"{m}\""))
+        .unwrap_or_default();
+    match status {
+        401 => {
+            format!("GitHub refused the token (401{said}): check that it is valid and not expired.")
+        }
+        403 | 404 => format!(
+            "GitHub answered {status}{said}: the token needs write access (contents: write) to {repo}, and the repository must exist."
+        ),
+        422 => format!(
+            "GitHub refused the event (422{said}): the document may be too large for a repository_dispatch payload; open an issue instead."
+        ),
+        500..=599 => format!(
+            "GitHub answered {status}{said}: it may be unavailable for a moment; send again later, or open an issue instead."
+        ),
+        _ => format!("GitHub answered {status}{said}: open an issue instead."),
     }
 }
 
@@ -176,6 +211,27 @@ mod tests {
         let body: serde_json::Value = serde_json::from_str(&dispatch_body("# doc\n")).unwrap();
         assert_eq!(body["event_type"], "postmortem");
         assert_eq!(body["client_payload"]["document"], "# doc\n");
+    }
+
+    #[test]
+    fn refusals_say_what_happened_and_what_to_do() {
+        assert_eq!(
+            refusal(401, "acme/ops", Some("Bad credentials")),
+            "GitHub refused the token (401 \"Bad credentials\"): check that it is valid and not expired."
+        );
+        assert_eq!(
+            refusal(404, "acme/ops", None),
+            "GitHub answered 404: the token needs write access (contents: write) to acme/ops, and the repository must exist."
+        );
+        assert!(refusal(422, "acme/ops", Some(" ")).starts_with("GitHub refused the event (422):"));
+        assert_eq!(
+            refusal(503, "acme/ops", Some("Service unavailable")),
+            "GitHub answered 503 \"Service unavailable\": it may be unavailable for a moment; send again later, or open an issue instead."
+        );
+        assert_eq!(
+            refusal(418, "acme/ops", None),
+            "GitHub answered 418: open an issue instead."
+        );
     }
 
     #[test]

@@ -86,3 +86,59 @@ test('with a token the document is sent as a repository_dispatch event', async (
   const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
   assert.ok(!stored.includes('github_pat_test'));
 });
+
+test('when GitHub refuses the event, or cannot be reached, the form says why and what to do, and keeps the postmortem', async (t) => {
+  // GitHub's answers, with its JSON error bodies.
+  const answers = [
+    [401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' }, /^Not sent: GitHub refused the token \(401 "Bad credentials"\): check that it is valid and not expired\.$/],
+    [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }, /^Not sent: GitHub answered 404 "Not Found": the token needs write access \(contents: write\) to acme\/ops, and the repository must exist\.$/],
+    [422, { message: 'Validation Failed' }, /^Not sent: GitHub refused the event \(422 "Validation Failed"\): the document may be too large/],
+    [503, null, /^Not sent: GitHub answered 503: it may be unavailable for a moment; send again later, or open an issue instead\.$/],
+  ];
+  let next = 0;
+  const h = await start({
+    handle: async (req, res) => {
+      if (!req.url.startsWith('/api/')) return false;
+      for await (const _ of req);
+      const [status, body] = answers[next++];
+      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+      res.end(body ? JSON.stringify(body) : '');
+      return true;
+    },
+  });
+  t.after(() => h.close());
+  const page = await h.page('/pages/basic.html');
+  await ready(page);
+  await page.evaluate((api) => document.querySelector('postmortem-form').setAttribute('data-api-base', api), h.url('/api'));
+  await ready(page);
+  await fill(page, 'incident-title', 'refused by GitHub');
+  await press(page, '7. Review and submit');
+  await fill(page, 'token', 'github_pat_test');
+  const status = () => inForm(page, (root) => root.querySelector('.submit [role=status]').textContent);
+  const answered = (before) =>
+    page.waitForFunction(
+      (b) => {
+        const now = document.querySelector('postmortem-form').shadowRoot.querySelector('.submit [role=status]').textContent;
+        return now !== b && /^Not sent/.test(now);
+      },
+      before,
+    );
+  for (const [code, , want] of answers) {
+    const before = await status();
+    await press(page, 'Send to the repository');
+    await answered(before);
+    assert.match(await status(), want, `answer ${code}`);
+    // Ready to send again, with nothing lost.
+    assert.equal(await inForm(page, (root) => root.querySelector('.submit button:not(.primary)').disabled), false);
+    assert.match(await preview(page), /refused by GitHub/);
+  }
+  // No server at the API base at all.
+  await page.evaluate(() => document.querySelector('postmortem-form').setAttribute('data-api-base', 'http://127.0.0.1:9'));
+  await ready(page);
+  await press(page, '7. Review and submit');
+  await fill(page, 'token', 'github_pat_test');
+  await press(page, 'Send to the repository');
+  await answered('');
+  assert.match(await status(), /^Not sent: the request did not reach http:\/\/127\.0\.0\.1:9 \(.+\): check the network, the form's data-api-base, and that the page's Content-Security-Policy allows it in connect-src\.$/);
+  assert.match(await preview(page), /refused by GitHub/);
+});
