@@ -152,10 +152,12 @@ pub async fn dispatch(
 /// with GitHub's own `message` when it sent one: what happened and what to
 /// do. The postmortem stays in the form whatever the answer.
 pub fn refusal(status: u16, repo: &str, github: Option<&str>) -> String {
+    // Quoted, on one line and short: an API base that is not GitHub may
+    // answer anything.
     let said = github
-        .map(str::trim)
+        .map(|m| m.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|m| !m.is_empty())
-        .map(|m| format!(" \"{m}\""))
+        .map(|m| format!(" \"{}\"", m.chars().take(200).collect::<String>()))
         .unwrap_or_default();
     match status {
         401 => {
@@ -232,6 +234,10 @@ mod tests {
             refusal(418, "acme/ops", None),
             "GitHub answered 418: open an issue instead."
         );
+        let noisy = format!("line one\n\n  line two {}", "é".repeat(300));
+        let said = refusal(500, "acme/ops", Some(&noisy));
+        assert!(said.starts_with("GitHub answered 500 \"line one line two éé"));
+        assert_eq!(said.matches('é').count(), 200 - "line one line two ".len());
     }
 
     #[test]

@@ -45,7 +45,7 @@ function buildSite(out) {
       const text = fs.readFileSync(f, 'utf8');
       const line = text.split('\n').find((l) => l.includes(marker));
       assert.ok(line, `${file} has no ${marker} line`);
-      fs.writeFileSync(f, text.replace(line, snippet.trimEnd()));
+      fs.writeFileSync(f, text.replace(line, () => snippet.trimEnd()));
     };
     edit('docusaurus.config.js', '// SCRIPTS', docSnippet('Docusaurus', 0));
     edit(path.join('docs', 'rb-021.mdx'), 'FORM:', docSnippet('Docusaurus', 1));
@@ -53,7 +53,6 @@ function buildSite(out) {
     execFileSync(path.join(DEPS, 'node_modules', '.bin', 'docusaurus'), ['build', '--out-dir', out], {
       cwd: src,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, DOCUSAURUS_TELEMETRY_DISABLED: '1' },
     });
   } finally {
     fs.rmSync(src, { recursive: true, force: true });
