@@ -32,17 +32,21 @@ const CONFIG_ATTRIBUTES = [
 
 let runtime = null;
 
-// Why the form could not start, for the person reading the page: the file
-// that failed, the browser's words, and what the page's owner can change.
-// `fetchedBy` is the CSP directive that governs loading that file.
+// Why the form could not start: the file that failed, the browser's words,
+// and, for the page's owner, what to change. `fetchedBy` is the CSP
+// directive that governs loading that file.
 function failure(url, error, fetchedBy) {
   const said = error && error.message ? error.message : String(error);
   const name = url.pathname.split('/').pop();
-  const served = fetchedBy === 'connect-src' ? `${name} beside postmortem-form.js, as application/wasm` : `${name} beside postmortem-form.js`;
-  const hint = /wasm-unsafe-eval|unsafe-eval|Content.Security.Policy/i.test(said)
-    ? "The page's Content-Security-Policy must allow WebAssembly: add 'wasm-unsafe-eval' to its script-src."
-    : `Serve ${served}. From another origin, that server must send Access-Control-Allow-Origin, and the page's Content-Security-Policy, if any, must name that origin in ${fetchedBy}.`;
-  return new Error(`${url.href} did not load (${said}). ${hint}`);
+  let fix;
+  if (/wasm-unsafe-eval|unsafe-eval|Content.Security.Policy|\bCSP\b/i.test(said)) {
+    fix = "the page's Content-Security-Policy must allow WebAssembly: add 'wasm-unsafe-eval' to its script-src.";
+  } else if (error && (error.name === 'LinkError' || error.name === 'CompileError')) {
+    fix = `${name} does not fit the other files: postmortem-form.js, postmortem_web.js and postmortem_web_bg.wasm must come from one build, unchanged. Replace all three together (and clear any cache in front of them).`;
+  } else {
+    fix = `serve ${name} beside postmortem-form.js. The page's Content-Security-Policy, if any, must allow its origin in ${fetchedBy} ('self' when it is this site's), and another origin must send Access-Control-Allow-Origin.`;
+  }
+  return new Error(`${url.href} did not load (${said}). Tell this page's owner: ${fix}`);
 }
 
 // Loads the module once per page, however many forms there are.

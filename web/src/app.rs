@@ -343,7 +343,7 @@ fn draft_bar(
             // A frame's sandbox can refuse the download without a word to
             // the page, so the person is told what to do if none came.
             Ok(()) if crate::browser::framed() => form.notice.set(format!(
-                "Exported {file}. If no file arrived, this page's frame blocks downloads: use Copy Markdown."
+                "Exported {file}. If no file arrived, this page blocks downloads from the form: use Copy Markdown instead (the Markdown imports back into the form too)."
             )),
             Ok(()) => form.notice.set(format!("Exported {file}.")),
             Err(e) => form.alert.set(Some(format!(

@@ -96,10 +96,21 @@ test("the form runs under a CSP of 'self' plus 'wasm-unsafe-eval'", async (t) =>
  * A page on one origin whose three files come from another, a CDN that
  * allows CORS; the page's CSP names the CDN in script-src, and in
  * connect-src unless `connect` is false, and allows WebAssembly unless
- * `wasm` is false. Resolves to { h, page, cdn, modules }.
+ * `wasm` is false; `module`, when given, is served in place of the form's
+ * WebAssembly. Resolves to { h, page, cdn, modules }.
  */
-async function fromCdn(t, { connect = true, wasm = true } = {}) {
-  const cdn = await serve({ mounts: { '/assets/postmortem/': DIST }, headers: () => ({ 'Access-Control-Allow-Origin': '*' }) });
+async function fromCdn(t, { connect = true, wasm = true, module = null } = {}) {
+  const cors = { 'Access-Control-Allow-Origin': '*' };
+  const cdn = await serve({
+    mounts: { '/assets/postmortem/': DIST },
+    headers: () => cors,
+    handle: (req, res) => {
+      if (!module || !req.url.endsWith('/postmortem_web_bg.wasm')) return false;
+      res.writeHead(200, { 'Content-Type': 'application/wasm', ...cors });
+      res.end(module);
+      return true;
+    },
+  });
   const h = await start({
     handle: (req, res) => {
       if (!req.url.startsWith('/cdn.html')) return false;
@@ -143,8 +154,7 @@ test("when the page's CSP does not let the module be fetched, the form says whic
   const said = await startFailure(page);
   assert.match(said, /^The postmortem form could not start: /);
   assert.ok(said.includes(`${cdn.url}/assets/postmortem/postmortem_web_bg.wasm did not load`), said);
-  assert.match(said, /Access-Control-Allow-Origin/);
-  assert.match(said, /name that origin in connect-src/);
+  assert.match(said, /Tell this page's owner: serve postmortem_web_bg\.wasm beside postmortem-form\.js\. The page's Content-Security-Policy, if any, must allow its origin in connect-src \('self' when it is this site's\), and another origin must send Access-Control-Allow-Origin\.$/);
   assert.ok((await page.evaluate(() => window.cspViolations)).some((v) => v.startsWith('connect-src')));
 });
 
@@ -152,7 +162,22 @@ test("when the page's CSP does not allow WebAssembly, the form says to add 'wasm
   const { page, cdn } = await fromCdn(t, { wasm: false });
   const said = await startFailure(page);
   assert.ok(said.includes(`${cdn.url}/assets/postmortem/postmortem_web_bg.wasm did not load`), said);
-  assert.match(said, /add 'wasm-unsafe-eval' to its script-src\.$/);
+  assert.match(said, /Tell this page's owner: the page's Content-Security-Policy must allow WebAssembly: add 'wasm-unsafe-eval' to its script-src\.$/);
+});
+
+/** A WebAssembly module that imports one function the glue does not have. */
+function moduleImporting(field) {
+  const name = (text) => [text.length, ...Buffer.from(text)];
+  const imports = [1, ...name('./postmortem_web_bg.js'), ...name(field), 0x00, 0x00];
+  return Buffer.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 2, imports.length, ...imports]);
+}
+
+test('when the WebAssembly comes from another build than its glue, the form says to replace the three files together', async (t) => {
+  const { page, cdn } = await fromCdn(t, { module: moduleImporting('__wbg_from_another_build') });
+  const said = await startFailure(page);
+  assert.ok(said.includes(`${cdn.url}/assets/postmortem/postmortem_web_bg.wasm did not load (`), said);
+  assert.match(said, /__wbg_from_another_build/, 'the browser says which import is missing');
+  assert.match(said, /Tell this page's owner: postmortem_web_bg\.wasm does not fit the other files: postmortem-form\.js, postmortem_web\.js and postmortem_web_bg\.wasm must come from one build, unchanged\. Replace all three together/);
 });
 
 test('the standalone page works in a sandboxed iframe and reports its height', async (t) => {
@@ -197,7 +222,7 @@ test('Confluence Cloud-like: in a cross-origin sandboxed iframe without allow-do
   await frame.locator('button', { hasText: 'Export Markdown' }).click();
   const notice = frame.locator('.draft-bar [role=status]');
   await notice.filter({ hasText: 'If no file arrived' }).waitFor();
-  assert.match(await notice.textContent(), /Exported postmortem-INC-FRAMED\.md\. If no file arrived, this page's frame blocks downloads: use Copy Markdown\./);
+  assert.match(await notice.textContent(), /Exported postmortem-INC-FRAMED\.md\. If no file arrived, this page blocks downloads from the form: use Copy Markdown instead \(the Markdown imports back into the form too\)\.$/);
   await page.waitForTimeout(500);
   assert.deepEqual(downloads, [], 'the sandbox blocked the download, as Confluence Cloud does');
 
