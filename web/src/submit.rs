@@ -127,7 +127,7 @@ pub async fn dispatch(
         .await
         .map_err(|e| {
             format!(
-                "the request did not reach {api_base} ({}): check the network, the form's data-api-base, and that the page's Content-Security-Policy allows it in connect-src.",
+                "no answer could be read from {api_base} ({}). Check the network and the form's data-api-base; the page's Content-Security-Policy must allow that address in connect-src, and a server other than GitHub's must allow this page's origin (CORS). The event may have arrived all the same: look for its pull request before sending again.",
                 err(e)
             )
         })?;
@@ -154,12 +154,19 @@ pub async fn dispatch(
 pub fn refusal(status: u16, repo: &str, github: Option<&str>) -> String {
     // Quoted, on one line and short: an API base that is not GitHub may
     // answer anything.
-    let said = github
+    let message = github
         .map(|m| m.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|m| !m.is_empty())
-        .map(|m| format!(" \"{}\"", m.chars().take(200).collect::<String>()))
         .unwrap_or_default();
+    let said = match message.char_indices().nth(200) {
+        _ if message.is_empty() => String::new(),
+        Some((cut, _)) => format!(" \"{}…\"", &message[..cut]),
+        None => format!(" \"{message}\""),
+    };
+    let rate_limited = status == 429 || (status == 403 && message.contains("rate limit"));
     match status {
+        _ if rate_limited => format!(
+            "GitHub answered {status}{said}: too many requests for now; send again in a few minutes, or open an issue instead."
+        ),
         401 => {
             format!("GitHub refused the token (401{said}): check that it is valid and not expired.")
         }
@@ -238,6 +245,17 @@ mod tests {
         let said = refusal(500, "acme/ops", Some(&noisy));
         assert!(said.starts_with("GitHub answered 500 \"line one line two éé"));
         assert_eq!(said.matches('é').count(), 200 - "line one line two ".len());
+        assert!(said.contains("é…\": it may be unavailable"));
+        for (status, message) in [
+            (429, None),
+            (403, Some("API rate limit exceeded for user ID 1.")),
+        ] {
+            assert!(
+                refusal(status, "acme/ops", message)
+                    .contains("too many requests for now; send again in a few minutes"),
+                "{status}"
+            );
+        }
     }
 
     #[test]

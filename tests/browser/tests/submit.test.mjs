@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { start, ready, fill, press, inForm, tabTo } from '../lib/harness.mjs';
+import { freePort } from '../lib/wiki.mjs';
 
 /** Answers GitHub's pages locally and returns the popup once it has loaded. */
 async function issuePage(h, page) {
@@ -48,31 +49,57 @@ test('a document too long for a URL goes through the clipboard with a one-line i
   assert.equal(clip, await preview(page));
 });
 
-test('with a token the document is sent as a repository_dispatch event', async (t) => {
-  const received = [];
+/**
+ * A form whose API base is this test server's /api, where `answer(req, res)`
+ * plays GitHub; `title` typed, the Review step open and a token pasted.
+ */
+async function readyToSend(t, title, answer) {
   const h = await start({
     handle: async (req, res) => {
       if (!req.url.startsWith('/api/')) return false;
-      let body = '';
-      for await (const chunk of req) body += chunk;
-      received.push({ method: req.method, url: req.url, auth: req.headers.authorization, accept: req.headers.accept, body });
-      res.writeHead(204);
-      res.end();
+      await answer(req, res);
       return true;
     },
   });
   t.after(() => h.close());
   const page = await h.page('/pages/basic.html');
   await ready(page);
-  await page.evaluate((api) => document.querySelector('postmortem-form').setAttribute('data-api-base', api), h.url('/api'));
-  await ready(page);
-  await fill(page, 'incident-title', 'sent with a token');
+  await useApi(page, h.url('/api'));
+  await fill(page, 'incident-title', title);
   await press(page, '7. Review and submit');
   await fill(page, 'token', 'github_pat_test');
-  await press(page, 'Send to the repository');
-  await page.waitForFunction(() =>
-    /Sent:/.test(document.querySelector('postmortem-form').shadowRoot.querySelector('.submit [role=status]').textContent),
+  return page;
+}
+
+/** Points the form at another API base (the form remounts). */
+async function useApi(page, base) {
+  await page.evaluate((api) => document.querySelector('postmortem-form').setAttribute('data-api-base', api), base);
+  await ready(page);
+}
+
+const status = (page) => inForm(page, (root) => root.querySelector('.submit [role=status]').textContent);
+
+/** Waits until the submit status changes from `before` and matches `done`. */
+const answered = (page, before, done) =>
+  page.waitForFunction(
+    ([b, d]) => {
+      const now = document.querySelector('postmortem-form').shadowRoot.querySelector('.submit [role=status]').textContent;
+      return now !== b && new RegExp(d).test(now);
+    },
+    [before, done.source],
   );
+
+test('with a token the document is sent as a repository_dispatch event', async (t) => {
+  const received = [];
+  const page = await readyToSend(t, 'sent with a token', async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    received.push({ method: req.method, url: req.url, auth: req.headers.authorization, accept: req.headers.accept, body });
+    res.writeHead(204);
+    res.end();
+  });
+  await press(page, 'Send to the repository');
+  await answered(page, '', /^Sent:/);
   assert.equal(received.length, 1);
   const [r] = received;
   assert.equal(r.method, 'POST');
@@ -93,52 +120,34 @@ test('when GitHub refuses the event, or cannot be reached, the form says why and
     [401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' }, /^Not sent: GitHub refused the token \(401 "Bad credentials"\): check that it is valid and not expired\.$/],
     [404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' }, /^Not sent: GitHub answered 404 "Not Found": the token needs write access \(contents: write\) to acme\/ops, and the repository must exist\.$/],
     [422, { message: 'Validation Failed' }, /^Not sent: GitHub refused the event \(422 "Validation Failed"\): the document may be too large/],
+    [403, { message: 'API rate limit exceeded for user ID 1.' }, /^Not sent: GitHub answered 403 "API rate limit exceeded for user ID 1\.": too many requests for now; send again in a few minutes/],
     [503, null, /^Not sent: GitHub answered 503: it may be unavailable for a moment; send again later, or open an issue instead\.$/],
   ];
   let next = 0;
-  const h = await start({
-    handle: async (req, res) => {
-      if (!req.url.startsWith('/api/')) return false;
-      for await (const _ of req);
-      const [status, body] = answers[next++];
-      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
-      res.end(body ? JSON.stringify(body) : '');
-      return true;
-    },
+  const page = await readyToSend(t, 'refused by GitHub', async (req, res) => {
+    for await (const _ of req);
+    const [code, body] = answers[next++];
+    res.writeHead(code, { 'Content-Type': 'application/json; charset=utf-8' });
+    res.end(body ? JSON.stringify(body) : '');
   });
-  t.after(() => h.close());
-  const page = await h.page('/pages/basic.html');
-  await ready(page);
-  await page.evaluate((api) => document.querySelector('postmortem-form').setAttribute('data-api-base', api), h.url('/api'));
-  await ready(page);
-  await fill(page, 'incident-title', 'refused by GitHub');
-  await press(page, '7. Review and submit');
-  await fill(page, 'token', 'github_pat_test');
-  const status = () => inForm(page, (root) => root.querySelector('.submit [role=status]').textContent);
-  const answered = (before) =>
-    page.waitForFunction(
-      (b) => {
-        const now = document.querySelector('postmortem-form').shadowRoot.querySelector('.submit [role=status]').textContent;
-        return now !== b && /^Not sent/.test(now);
-      },
-      before,
-    );
   for (const [code, , want] of answers) {
-    const before = await status();
+    const before = await status(page);
     await press(page, 'Send to the repository');
-    await answered(before);
-    assert.match(await status(), want, `answer ${code}`);
+    await answered(page, before, /^Not sent/);
+    assert.match(await status(page), want, `answer ${code}`);
     // Ready to send again, with nothing lost.
     assert.equal(await inForm(page, (root) => root.querySelector('.submit button:not(.primary)').disabled), false);
     assert.match(await preview(page), /refused by GitHub/);
   }
-  // No server at the API base at all.
-  await page.evaluate(() => document.querySelector('postmortem-form').setAttribute('data-api-base', 'http://127.0.0.1:9'));
-  await ready(page);
+  // Nothing listens at the API base.
+  const closed = `http://127.0.0.1:${await freePort()}`;
+  await useApi(page, closed);
   await press(page, '7. Review and submit');
   await fill(page, 'token', 'github_pat_test');
   await press(page, 'Send to the repository');
-  await answered('');
-  assert.match(await status(), /^Not sent: the request did not reach http:\/\/127\.0\.0\.1:9 \(.+\): check the network, the form's data-api-base, and that the page's Content-Security-Policy allows it in connect-src\.$/);
+  await answered(page, '', /^Not sent/);
+  const said = await status(page);
+  assert.ok(said.startsWith(`Not sent: no answer could be read from ${closed} (`), said);
+  assert.match(said, /must allow that address in connect-src, and a server other than GitHub's must allow this page's origin \(CORS\)\. The event may have arrived all the same: look for its pull request before sending again\.$/);
   assert.match(await preview(page), /refused by GitHub/);
 });
