@@ -124,15 +124,18 @@ export async function fill(page, id, text) {
 
 /**
  * Tabs to a button by its text and presses Enter. A button that opens a
- * step ("Next: …", "Back: …", "3. …") moves the focus to that step's heading
- * on the next frame; like a person, the harness waits to see it land there
- * before it acts again, or its next key would go to the heading instead.
+ * step ("Next: …", "Back: …", "3. …", the navigation's "2. Timeline (1
+ * error)") moves the focus to that step's heading on the next frame, and so
+ * does discarding the draft (to the first step); like a person, the harness
+ * waits to see it land there before it acts again, or its next key would go
+ * to the heading instead.
  */
 export async function press(page, buttonText) {
   await tabTo(page, buttonText);
   await page.keyboard.press('Enter');
-  const step = /^(?:Next|Back): (.+)$|^\d+\. (.+)$/.exec(buttonText);
+  const step = /^(?:Next|Back): (.+)$|^\d+\. (.+?)(?: \(\d+ errors?\))?$/.exec(buttonText);
   if (step) await stepOpened(page, step[1] ?? step[2]);
+  if (buttonText === 'Yes, discard') await stepOpened(page, 'Incident');
 }
 
 /** Waits until the heading of the step titled `title` has the focus. */

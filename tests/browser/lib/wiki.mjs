@@ -1,8 +1,9 @@
 // Shared by the tests that embed the form in a real wiki (dokuwiki,
-// mediawiki and docusaurus .test.mjs): PHP's built-in web
-// server on 127.0.0.1, the per-wiki snippet as docs/embedding.md gives it
-// (so the documentation is exactly what the tests prove), and a fresh
-// Chromium profile that records page errors and the form's own requests.
+// mediawiki and docusaurus .test.mjs): the per-wiki snippet as
+// docs/embedding.md gives it (so the documentation is exactly what the
+// tests prove), PHP's built-in web server on 127.0.0.1 for the PHP wikis,
+// and a fresh Chromium profile that records page errors and the form's own
+// requests.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -33,7 +34,11 @@ export function docSnippet(wiki, n = 0) {
   const doc = fs.readFileSync(path.join(ROOT, 'docs', 'embedding.md'), 'utf8');
   const at = doc.indexOf(`\n**${wiki}.**`);
   if (at < 0) throw new Error(`docs/embedding.md has no **${wiki}.** paragraph`);
-  const block = [...doc.slice(at).matchAll(/```[a-z]*\n([\s\S]*?)```/g)][n];
+  // Up to the next wiki's paragraph or section, never into another's.
+  const rest = doc.slice(at + 1);
+  const end = rest.search(/\n\*\*[^*\n]+\.\*\*|\n## /);
+  const section = end < 0 ? rest : rest.slice(0, end);
+  const block = [...section.matchAll(/```[a-z]*\n([\s\S]*?)```/g)][n];
   if (!block) throw new Error(`docs/embedding.md has no code block ${n} after **${wiki}.**`);
   return block[1];
 }

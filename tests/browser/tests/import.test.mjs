@@ -68,6 +68,8 @@ test('an exported JSON or Markdown file imports back into a fresh form; a broken
   const md = await download(page, 'Export Markdown');
   assert.equal(json.name, 'postmortem-INC-2026-0142.json');
   assert.equal(md.name, 'postmortem-INC-2026-0142.md');
+  // Not in a frame: the export just says it is done.
+  assert.match(await text(page, '.draft-bar [role=status]'), / Exported postmortem-INC-2026-0142\.md\.$/);
 
   const input = page.locator('postmortem-form input[type=file]');
   const notice = () => text(page, '.draft-bar [role=status]');
@@ -84,12 +86,14 @@ test('an exported JSON or Markdown file imports back into a fresh form; a broken
 
   // A Markdown file whose front matter is cut short: refused, with where
   // and why; what is on screen stays.
+  await fill(page, 'incident-title', 'typed after the import');
   const broken = md.text.replace(/\n---\n[\s\S]*$/, '\n');
   await input.setInputFiles({ name: 'broken.md', mimeType: 'text/markdown', buffer: Buffer.from(broken) });
   await page.waitForFunction(() => /broken\.md/.test(document.querySelector('postmortem-form').shadowRoot.querySelector('.draft-bar [role=alert]').textContent));
   const said = await alert();
   assert.match(said, /^broken\.md was not imported: line \d+: the front matter is never closed; expected a line `---` after its last key/);
-  assert.equal(await value(page, 'incident-title'), 'queue.render p95 above 2s');
+  assert.equal(await value(page, 'incident-title'), 'typed after the import');
+  assert.equal(await value(page, 'incident-started_at'), '2026-05-18 14:51 +00:00');
   assert.doesNotMatch(await notice(), /Imported broken\.md/);
   assert.deepEqual(h.errors, []);
 });
