@@ -93,9 +93,23 @@ try {
         const findingsId = `${input.id}-findings`;
         const shown = () => root.getElementById(findingsId) !== null;
         let redrawnAt = null;
+        // The frame that shows them: from its animation-frame callbacks
+        // (requested as the findings appear) to a task after its style,
+        // layout and paint.
+        let frame = null;
         const watch = new MutationObserver(() => {
           const now = performance.now();
-          if (redrawnAt === null && shown() === want) redrawnAt = now;
+          if (redrawnAt === null && shown() === want) {
+            redrawnAt = now;
+            frame = new Promise((r) =>
+              requestAnimationFrame(() => {
+                const start = performance.now();
+                const c = new MessageChannel();
+                c.port1.onmessage = () => r(performance.now() - start);
+                c.port2.postMessage(0);
+              }),
+            );
+          }
         });
         watch.observe(root, { subtree: true, childList: true, attributes: true, characterData: true });
         performance.clearMarks('postmortem:lint');
@@ -116,19 +130,9 @@ try {
           await new Promise((r) => setTimeout(r, 5));
         }
         watch.disconnect();
-        // The frame that shows them: from its animation-frame callbacks to
-        // a task after its style, layout and paint.
-        const frame = await new Promise((r) =>
-          requestAnimationFrame(() => {
-            const start = performance.now();
-            const c = new MessageChannel();
-            c.port1.onmessage = () => r(performance.now() - start);
-            c.port2.postMessage(0);
-          }),
-        );
         const lint = performance.getEntriesByName('postmortem:lint').at(-1);
         const rules = performance.getEntriesByName('postmortem:rules').at(-1).duration;
-        return { handled, rules, linted: redrawnAt - lint.startTime, frame, wall: redrawnAt - t0 };
+        return { handled, rules, linted: redrawnAt - lint.startTime, frame: await frame, wall: redrawnAt - t0 };
       },
       [field, text, want],
     );
