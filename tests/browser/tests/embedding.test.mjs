@@ -101,37 +101,57 @@ test("the form runs under a CSP of 'self' plus 'wasm-unsafe-eval'", async (t) =>
  */
 async function fromCdn(t, { connect = true, wasm = true, module = null } = {}) {
   const cors = { 'Access-Control-Allow-Origin': '*' };
-  const cdn = await serve({
-    mounts: { '/assets/postmortem/': DIST },
-    headers: () => cors,
-    handle: (req, res) => {
-      if (!module || !req.url.endsWith('/postmortem_web_bg.wasm')) return false;
-      res.writeHead(200, { 'Content-Type': 'application/wasm', ...cors });
-      res.end(module);
-      return true;
+  const { h, tab: page, other: cdn } = await acrossOrigins(
+    t,
+    {
+      mounts: { '/assets/postmortem/': DIST },
+      headers: () => cors,
+      handle: (req, res) => {
+        if (!module || !req.url.endsWith('/postmortem_web_bg.wasm')) return false;
+        res.writeHead(200, { 'Content-Type': 'application/wasm', ...cors });
+        res.end(module);
+        return true;
+      },
     },
-  });
+    (cdnUrl) => ({
+      headers: {
+        'Content-Security-Policy': `default-src 'none'; script-src 'self' ${cdnUrl}${wasm ? " 'wasm-unsafe-eval'" : ''}; style-src 'self'; connect-src 'self'${connect ? ' ' + cdnUrl : ''}; base-uri 'none'`,
+      },
+      html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>From a CDN</title>
+<script type="module" src="/pages/csp-watch.js"></script>
+<script type="module" src="${cdnUrl}/assets/postmortem/postmortem-form.js"></script></head>
+<body><main><postmortem-form data-repo="acme/ops" data-incident="INC-CDN"></postmortem-form></main></body></html>`,
+    }),
+  );
+  const modules = [];
+  page.on('response', (r) => r.url().endsWith('.wasm') && modules.push({ url: r.url(), status: r.status() }));
+  await page.goto(h.url('/across.html'));
+  return { h, page, cdn, modules };
+}
+
+/**
+ * A page on the harness's origin, /across.html, that takes the form from a
+ * second origin: a server started with the `serve` options `other`, and
+ * the page's `{ html, headers }` made from that server's URL by `page`.
+ * Resolves to { h, other, tab }: a new tab, not yet on the page, so the
+ * caller can listen to it first.
+ */
+async function acrossOrigins(t, other, page) {
+  const second = await serve(other);
+  const { html, headers = {} } = page(second.url);
   const h = await start({
     handle: (req, res) => {
-      if (!req.url.startsWith('/cdn.html')) return false;
-      const csp = `default-src 'none'; script-src 'self' ${cdn.url}${wasm ? " 'wasm-unsafe-eval'" : ''}; style-src 'self'; connect-src 'self'${connect ? ' ' + cdn.url : ''}; base-uri 'none'`;
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp });
-      res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>From a CDN</title>
-<script type="module" src="/pages/csp-watch.js"></script>
-<script type="module" src="${cdn.url}/assets/postmortem/postmortem-form.js"></script></head>
-<body><main><postmortem-form data-repo="acme/ops" data-incident="INC-CDN"></postmortem-form></main></body></html>`);
+      if (!req.url.startsWith('/across.html')) return false;
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...headers });
+      res.end(html);
       return true;
     },
   });
   t.after(async () => {
     await h.close();
-    await cdn.close();
+    await second.close();
   });
-  const page = await h.context.newPage();
-  const modules = [];
-  page.on('response', (r) => r.url().endsWith('.wasm') && modules.push({ url: r.url(), status: r.status() }));
-  await page.goto(h.url('/cdn.html'));
-  return { h, page, cdn, modules };
+  return { h, other: second, tab: await h.context.newPage() };
 }
 
 test('from another origin (a CDN with CORS): the loader fetches its files beside itself, under a CSP naming that origin', async (t) => {
@@ -195,26 +215,15 @@ test('Confluence Cloud-like: in a cross-origin sandboxed iframe without allow-do
   // The standalone page from a second origin, framed the way Confluence
   // Cloud's HTML apps frame it: scripts, same-origin storage and popups, but
   // no downloads and no clipboard permission.
-  const other = await serve({ mounts: { '/': DIST } });
-  const h = await start({
-    handle: (req, res) => {
-      if (!req.url.startsWith('/framed.html')) return false;
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A wiki page</title></head>
+  const { h, tab: page } = await acrossOrigins(t, { mounts: { '/': DIST } }, (otherUrl) => ({
+    html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A wiki page</title></head>
 <body><main><iframe title="Postmortem form" style="width:100%;height:900px;border:0"
   sandbox="allow-scripts allow-same-origin allow-popups"
-  src="${other.url}/standalone.html?repo=acme/ops&amp;incident=INC-FRAMED"></iframe></main></body></html>`);
-      return true;
-    },
-  });
-  t.after(async () => {
-    await h.close();
-    await other.close();
-  });
-  const page = await h.context.newPage();
+  src="${otherUrl}/standalone.html?repo=acme/ops&amp;incident=INC-FRAMED"></iframe></main></body></html>`,
+  }));
   const downloads = [];
   page.on('download', (d) => downloads.push(d.suggestedFilename()));
-  await page.goto(h.url('/framed.html'));
+  await page.goto(h.url('/across.html'));
   const frame = await (await page.waitForSelector('iframe')).contentFrame();
   await frame.waitForFunction(() => document.querySelector('postmortem-form')?.ready, null, { timeout: 20000 });
   await frame.locator('[id$="-incident-title"]').fill('typed in a framed wiki page');
