@@ -61,7 +61,7 @@ fn main() {
                 owner: "senior-dev".parse().unwrap(),
                 due,
                 binding: Some(
-                    TestBinding::new("workflow", &format!("fix-{k}.yml"), "main").unwrap(),
+                    TestBinding::new("workflow", &format!("fix-{k}.yml"), "main", "").unwrap(),
                 ),
                 document: format!("runbooks/postmortems/2026-05-18-fix-{k}.md")
                     .parse()

@@ -1083,7 +1083,7 @@ mod tests {
     fn a_binding_on_another_branch_is_flagged_not_trusted() {
         let mut i = issue(5);
         let mut b = block();
-        b.binding = Some(TestBinding::new("workflow", "cold-start.yml", "feature").unwrap());
+        b.binding = Some(TestBinding::new("workflow", "cold-start.yml", "feature", "").unwrap());
         i.body = body_for(&b);
         i.results = vec![CiResult {
             branch: Some("feature".into()),

@@ -250,7 +250,10 @@ pub fn from_env(env: &BTreeMap<String, String>) -> Result<Config, ConfigErrors> 
         });
     }
 
-    let label = get("label").map_or_else(|| "postmortem".to_owned(), |l| l.trim().to_owned());
+    let label = get("label").map_or_else(
+        || postmortem::submission::DEFAULT_LABEL.to_owned(),
+        |l| l.trim().to_owned(),
+    );
     if label.is_empty() || label.chars().count() > 50 || label.contains(',') {
         errors.push(ConfigError {
             input: "label",

@@ -15,13 +15,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The most a dispatched document may weigh. GitHub itself caps an issue
-/// body at 65,536 characters; a form-sent document gets more room, but not
-/// unbounded room.
-pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
-
-/// The `repository_dispatch` type the browser form sends.
-pub const DISPATCH_TYPE: &str = "postmortem";
+use postmortem::submission::{EVENT_TYPE, dispatch, intake};
 
 /// A run's event, read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,8 +41,10 @@ pub struct Repository {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Trigger {
-    /// An intake issue carrying the postmortem label was opened, edited or
-    /// labelled: its body holds the document.
+    /// An intake issue was opened, edited or labelled: it carries the
+    /// postmortem label or the intake marker the form writes
+    /// ([`intake::is_intake`]; GitHub drops a new-issue URL's labels for
+    /// people who may not triage), and its body holds the document.
     IntakeIssue(IntakeIssue),
     /// The browser form sent the document with `repository_dispatch`.
     FormDispatch {
@@ -160,7 +156,7 @@ impl fmt::Display for EventError {
             }
             EventError::Unsupported { event } => write!(
                 f,
-                "the Action does not handle the {event:?} event: run it on issues, repository_dispatch (type {DISPATCH_TYPE}), workflow_dispatch, schedule or pull_request"
+                "the Action does not handle the {event:?} event: run it on issues, repository_dispatch (type {EVENT_TYPE}), workflow_dispatch, schedule or pull_request"
             ),
         }
     }
@@ -348,7 +344,8 @@ fn issues_event(p: IssuesPayload, label: &str) -> Event {
         .map(|l| l.name)
         .collect();
     // GitHub label names are unique regardless of case.
-    let carries = labels.iter().any(|l| l.eq_ignore_ascii_case(label));
+    let body = p.issue.body.unwrap_or_default();
+    let carries = labels.iter().any(|l| l.eq_ignore_ascii_case(label)) || intake::is_intake(&body);
     let number = p.issue.number;
     let trigger = if p.issue.pull_request.is_some() {
         ignored(format!("#{number} is a pull request, not an intake issue"))
@@ -368,14 +365,14 @@ fn issues_event(p: IssuesPayload, label: &str) -> Event {
         ))
     } else if !carries {
         ignored(format!(
-            "issue #{number} does not carry the {label:?} label"
+            "issue #{number} carries neither the {label:?} label nor the form's intake marker"
         ))
     } else {
         Trigger::IntakeIssue(IntakeIssue {
             number,
             action: p.action,
             title: p.issue.title.unwrap_or_default(),
-            body: p.issue.body.unwrap_or_default(),
+            body,
             author: p.issue.user.and_then(|u| u.login),
             html_url: p.issue.html_url,
             open: p.issue.state.as_deref() != Some("closed"),
@@ -390,39 +387,21 @@ fn issues_event(p: IssuesPayload, label: &str) -> Event {
 
 fn dispatch_event(p: DispatchPayload) -> Result<Event, EventError> {
     let repository = p.repository.map(Repository::from);
-    if p.action != DISPATCH_TYPE {
+    if p.action != EVENT_TYPE {
         return Ok(Event {
             trigger: ignored(format!(
-                "repository_dispatch of type {:?}; the form sends {DISPATCH_TYPE:?}",
+                "repository_dispatch of type {:?}; the form sends {EVENT_TYPE:?}",
                 p.action
             )),
             repository,
         });
     }
-    let shape = |message: String| EventError::Shape {
-        event: "repository_dispatch".into(),
-        message,
-    };
-    let document = match p.client_payload.as_ref().and_then(|c| c.get("document")) {
-        Some(serde_json::Value::String(d)) => d.clone(),
-        Some(_) => {
-            return Err(shape(
-                "client_payload.document must be a string holding the Markdown document".into(),
-            ));
-        }
-        None => {
-            return Err(shape(
-                "client_payload.document is missing: the form sends the Markdown document there"
-                    .into(),
-            ));
-        }
-    };
-    if document.len() > MAX_DOCUMENT_BYTES {
-        return Err(shape(format!(
-            "client_payload.document is {} bytes; at most {MAX_DOCUMENT_BYTES} are read",
-            document.len()
-        )));
-    }
+    let document = dispatch::document_of(p.client_payload.as_ref())
+        .map_err(|e| EventError::Shape {
+            event: "repository_dispatch".into(),
+            message: e.to_string(),
+        })?
+        .to_owned();
     Ok(Event {
         trigger: Trigger::FormDispatch {
             document,

@@ -208,23 +208,43 @@ pub fn title(block: &FixBlock) -> String {
     )
 }
 
-/// How a binding reads in a body: what result on which branch proves it.
+/// How a binding reads in a body: what result on which branch proves it,
+/// and who must have posted it.
 pub fn describe_binding(binding: &TestBinding) -> String {
+    let code = |s: &str| neutralise(s).replace('`', "'");
     match binding {
-        TestBinding::Workflow { workflow, branch } => format!(
-            "a successful run of workflow `{}` on `{}`",
-            neutralise(workflow),
-            neutralise(branch)
+        TestBinding::Workflow {
+            workflow,
+            branch,
+            job,
+        } => match job {
+            None => format!(
+                "a successful run of workflow `{}` on `{}`",
+                code(workflow),
+                code(branch)
+            ),
+            Some(job) => format!(
+                "a successful job `{}` in a run of workflow `{}` on `{}`",
+                code(job),
+                code(workflow),
+                code(branch)
+            ),
+        },
+        TestBinding::CheckRun { name, branch, app } => format!(
+            "a successful check run `{}` on `{}` posted by the app `{}`",
+            code(name),
+            code(branch),
+            code(app)
         ),
-        TestBinding::CheckRun { name, branch } => format!(
-            "a successful check run `{}` on `{}`",
-            neutralise(name).replace('`', "'"),
-            neutralise(branch)
-        ),
-        TestBinding::Status { context, branch } => format!(
-            "a successful commit status `{}` on `{}`",
-            neutralise(context).replace('`', "'"),
-            neutralise(branch)
+        TestBinding::Status {
+            context,
+            branch,
+            creator,
+        } => format!(
+            "a successful commit status `{}` on `{}` posted by `{}`",
+            code(context),
+            code(branch),
+            code(creator)
         ),
     }
 }
@@ -343,7 +363,7 @@ pub(crate) mod tests {
             level: ChainLevel::L3,
             owner: "senior-dev".parse().unwrap(),
             due: NaiveDate::from_ymd_opt(2026, 5, 30).unwrap(),
-            binding: Some(TestBinding::new("workflow", "cold-start.yml", "main").unwrap()),
+            binding: Some(TestBinding::new("workflow", "cold-start.yml", "main", "").unwrap()),
             document: "runbooks/postmortems/2026-05-20-queue-render.md"
                 .parse()
                 .unwrap(),
@@ -414,7 +434,7 @@ pub(crate) mod tests {
     #[test]
     fn no_value_can_end_the_comment() {
         let mut b = block();
-        b.binding = Some(TestBinding::new("check-run", "a --> b", "main").unwrap());
+        b.binding = Some(TestBinding::new("check-run", "a --> b", "main", "ci-app").unwrap());
         let rendered = b.render();
         assert_eq!(rendered.matches("-->").count(), 1);
         assert_eq!(parse_block(&rendered), BlockState::Sealed { block: b });

@@ -8,7 +8,6 @@
 //!
 //! - [`config`]: the Action's inputs, from an environment map.
 //! - [`event`]: the event JSON into a typed [`event::Trigger`].
-//! - [`intake`]: the document out of an intake issue's body.
 //! - [`fixissue`]: the fix issue's body and its sealed block.
 //! - [`files`]: document path, runbook update, ADR back-references.
 //! - [`open`]: the opener's plan (PR, commit, fix issue).
@@ -27,7 +26,6 @@ pub mod config;
 pub mod event;
 pub mod files;
 pub mod fixissue;
-pub mod intake;
 pub mod open;
 pub mod plan;
 pub mod text;

@@ -91,7 +91,7 @@ pub enum Source {
         /// The Action's own comments on it.
         bot_comments: Vec<BotComment>,
         /// The body line on which the document starts
-        /// ([`crate::intake::Extracted::first_line`]).
+        /// ([`postmortem::submission::intake::Extracted::first_line`]).
         first_line: usize,
     },
     /// The browser form, through `repository_dispatch`.

@@ -159,8 +159,8 @@ fn a_fix_issue_closed_by_hand_without_evidence_is_reopened() {
 #[test]
 fn check_run_and_status_bindings_are_verified_from_the_branch_head() {
     for (binding, add) in [
-        ("check-run p95-gate on main", 0),
-        ("status ci/p95 on main", 1),
+        ("check-run p95-gate on main (app: ci-app)", 0),
+        ("status ci/p95 on main (creator: ci-bot)", 1),
     ] {
         let doc = example_document().replace("workflow cold-start-p95.yml on main", binding);
         let (w, fix) = opened(&doc);

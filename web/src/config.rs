@@ -11,7 +11,7 @@ pub const DEFAULT_API_BASE: &str = "https://api.github.com";
 /// Where GitHub.com serves its pages (the new-issue page).
 pub const DEFAULT_WEB_BASE: &str = "https://github.com";
 /// The label a submitted issue carries unless `data-label` says otherwise.
-pub const DEFAULT_LABEL: &str = "postmortem";
+pub use postmortem::submission::DEFAULT_LABEL;
 
 /// How one `<postmortem-form>` is configured.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,103 +1,13 @@
-//! Submitting with no server of ours: a prefilled new-issue page, or a
-//! `repository_dispatch` event sent with a token the person pastes. The
-//! GitHub Action consumes both.
+//! Sending a postmortem with a token: the `repository_dispatch` request
+//! of the core's submission envelope (`postmortem::submission`), and what
+//! to tell the person when GitHub refuses it. The route without a token
+//! is the envelope's new-issue page.
 
-use postmortem::model::Postmortem;
+use postmortem::submission::dispatch;
 
-/// The longest new-issue URL sent: GitHub answers 414 beyond about 8 KB.
-pub const URL_LIMIT: usize = 8000;
-
-/// The event type the Action listens for.
-pub const EVENT_TYPE: &str = "postmortem";
-
-/// The issue's title for a postmortem.
-pub fn issue_title(pm: &Postmortem) -> String {
-    let id = pm.incident.id.as_ref().map(|i| i.as_str());
-    let title = postmortem::model::normalize_line(&pm.incident.title);
-    match (id, title.is_empty()) {
-        (Some(id), false) => format!("Postmortem {id}: {title}"),
-        (Some(id), true) => format!("Postmortem {id}"),
-        (None, false) => format!("Postmortem: {title}"),
-        (None, true) => "Postmortem".to_owned(),
-    }
-}
-
-/// Percent-encodes a query value (RFC 3986 unreserved characters stay).
-pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() * 3);
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// How the no-token submission goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IssueLink {
-    /// The whole document fits in the URL.
-    Prefilled(String),
-    /// Too long: copy the document to the clipboard, then open this URL,
-    /// whose body is a one-line instruction.
-    PasteFromClipboard(String),
-}
-
-/// The line put in the issue body when the document is on the clipboard.
-pub const PASTE_INSTRUCTION: &str =
-    "Replace this line with the postmortem document: it is on your clipboard (Ctrl+V or Cmd+V).";
-
-/// The new-issue URL for `document` on `repo`.
-pub fn issue_link(
-    web_base: &str,
-    repo: &str,
-    title: &str,
-    label: &str,
-    document: &str,
-) -> IssueLink {
-    let base = format!(
-        "{web_base}/{repo}/issues/new?title={}&labels={}&body=",
-        encode(title),
-        encode(label)
-    );
-    let full = format!("{base}{}", encode(document));
-    if full.len() <= URL_LIMIT {
-        IssueLink::Prefilled(full)
-    } else {
-        IssueLink::PasteFromClipboard(format!("{base}{}", encode(PASTE_INSTRUCTION)))
-    }
-}
-
-/// The JSON body of the `repository_dispatch` request.
-pub fn dispatch_body(document: &str) -> String {
-    // Typed structs rather than `json!`: the form then carries no JSON
-    // value type, nor the float formatting it brings.
-    #[derive(serde::Serialize)]
-    struct Payload<'a> {
-        document: &'a str,
-    }
-    #[derive(serde::Serialize)]
-    struct Dispatch<'a> {
-        event_type: &'static str,
-        client_payload: Payload<'a>,
-    }
-    serde_json::to_string(&Dispatch {
-        event_type: EVENT_TYPE,
-        client_payload: Payload { document },
-    })
-    .unwrap_or_default()
-}
-
-/// Sends the `repository_dispatch` event. The token lives only in this
-/// call: it is never stored.
-pub async fn dispatch(
-    api_base: &str,
-    repo: &str,
-    token: &str,
-    document: &str,
-) -> Result<(), String> {
+/// Sends `body` (from `dispatch::body`) as the `repository_dispatch` event.
+/// The token lives only in this call: it is never stored.
+pub async fn dispatch(api_base: &str, repo: &str, token: &str, body: &str) -> Result<(), String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
@@ -105,7 +15,7 @@ pub async fn dispatch(
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_mode(web_sys::RequestMode::Cors);
-    init.set_body(&wasm_bindgen::JsValue::from_str(&dispatch_body(document)));
+    init.set_body(&wasm_bindgen::JsValue::from_str(body));
     let headers = web_sys::Headers::new().map_err(err)?;
     headers
         .set("Accept", "application/vnd.github+json")
@@ -120,7 +30,7 @@ pub async fn dispatch(
         .set("Content-Type", "application/json")
         .map_err(err)?;
     init.set_headers(&headers);
-    let url = format!("{api_base}/repos/{repo}/dispatches");
+    let url = format!("{api_base}{}", dispatch::path(repo));
     let request = web_sys::Request::new_with_str_and_init(&url, &init).map_err(err)?;
     let window = web_sys::window().ok_or("no window")?;
     let response = JsFuture::from(window.fetch_with_request(&request))
@@ -188,41 +98,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn short_documents_are_prefilled() {
-        let IssueLink::Prefilled(url) = issue_link(
-            "https://github.com",
-            "acme/ops",
-            "Postmortem INC-1: a & b",
-            "postmortem",
-            "# Title\n",
-        ) else {
-            panic!("expected a prefilled link");
-        };
-        assert_eq!(
-            url,
-            "https://github.com/acme/ops/issues/new?title=Postmortem%20INC-1%3A%20a%20%26%20b&labels=postmortem&body=%23%20Title%0A"
-        );
-    }
-
-    #[test]
-    fn long_documents_go_through_the_clipboard() {
-        let doc = "x".repeat(URL_LIMIT);
-        let IssueLink::PasteFromClipboard(url) =
-            issue_link("https://github.com", "acme/ops", "t", "postmortem", &doc)
-        else {
-            panic!("expected the clipboard route");
-        };
-        assert!(url.len() < 400 && url.ends_with(&encode(PASTE_INSTRUCTION)));
-    }
-
-    #[test]
-    fn the_dispatch_carries_the_document() {
-        let body: serde_json::Value = serde_json::from_str(&dispatch_body("# doc\n")).unwrap();
-        assert_eq!(body["event_type"], "postmortem");
-        assert_eq!(body["client_payload"]["document"], "# doc\n");
-    }
-
-    #[test]
     fn refusals_say_what_happened_and_what_to_do() {
         assert_eq!(
             refusal(401, "acme/ops", Some("Bad credentials")),
@@ -256,14 +131,5 @@ mod tests {
                 "{status}"
             );
         }
-    }
-
-    #[test]
-    fn titles_name_the_incident() {
-        let mut pm = Postmortem::default();
-        assert_eq!(issue_title(&pm), "Postmortem");
-        pm.incident.id = Some("INC-7".parse().unwrap());
-        pm.incident.title = " queue\nslow ".into();
-        assert_eq!(issue_title(&pm), "Postmortem INC-7: queue slow");
     }
 }

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use postmortem::check::{Checked, Form, check};
+use postmortem::submission::intake;
 use postmortem_action::check::{self as checker, CheckInput, FixIssueSnapshot};
 use postmortem_action::commands::{
     Annotation, AnnotationLevel, cap_step_summary, escape_data, output_block, without_commands,
@@ -21,7 +22,6 @@ use postmortem_action::config::{Config, Mode};
 use postmortem_action::event::{self, Event, Trigger};
 use postmortem_action::files;
 use postmortem_action::fixissue;
-use postmortem_action::intake;
 use postmortem_action::open::{
     self, Finding, FindingSeverity, OpenInput, OpenState, Prepared, RepoContext, Source,
 };

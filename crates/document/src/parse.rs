@@ -14,7 +14,7 @@ use chrono::{NaiveDate, TimeZone};
 use postmortem_model::{
     AdrImplication, ChainLevel, FieldPath, FixStatus, HolderRole, IncidentId, InvalidName, Login,
     Postmortem, Reader, RepoPath, SCHEMA_VERSION, ServiceName, Severity, SourceMap, TestBinding,
-    TimelineEntry, Timestamp, Verdict, normalize_line, normalize_prose,
+    TimelineEntry, Timestamp, Verdict, is_branch_name, normalize_line, normalize_prose,
     time::{parse_date as read_date, parse_time_of_day, parse_timestamp},
 };
 
@@ -922,25 +922,38 @@ fn optional<T>(
     }
 }
 
-/// `workflow cold-start.yml on main`: kind, target, branch. The branch has
-/// no spaces, so the last ` on ` separates it.
+/// `workflow cold-start.yml on main (job: p95)`: kind, target, branch and
+/// the detail in parentheses (a workflow's job, a check run's app, a
+/// status's creator). The branch has no spaces, so the ` on ` before it
+/// ends the target; the detail is the first `(key: …)` after a branch.
 fn binding(line: usize, value: &str) -> Result<TestBinding, DocumentError> {
-    const SHAPE: &str =
-        "`<workflow|check-run|status> <name> on <branch>`, e.g. `workflow cold-start.yml on main`";
-    let parts = value
-        .split_once(' ')
-        .and_then(|(kind, rest)| rest.rsplit_once(" on ").map(|(t, b)| (kind, t, b)));
-    let Some((kind, target, branch)) = parts else {
-        return Err(invalid(line, r::CHECKED_BY, value, SHAPE));
-    };
-    TestBinding::new(kind, target, branch).map_err(|e| {
+    const SHAPE: &str = "`<workflow|check-run|status> <name> on <branch>`, with `(job: <name>)` after a workflow if one job is the test, `(app: <slug>)` after a check run and `(creator: <login>)` after a status, e.g. `workflow cold-start.yml on main` or `status ci/p95 on main (creator: ci-bot)`";
+    let shape = |more: Option<String>| {
         invalid(
             line,
             r::CHECKED_BY,
             value,
-            format!("{SHAPE}, with {}", e.expected),
+            more.map_or_else(|| SHAPE.to_owned(), |m| format!("{SHAPE}, with {m}")),
         )
-    })
+    };
+    let (kind, rest) = value.split_once(' ').ok_or_else(|| shape(None))?;
+    let key = TestBinding::detail_key(kind).unwrap_or("job");
+    // Each `(key: ` that ends the text with `)` is a candidate detail; the
+    // first one preceded by `… on <branch>` is it.
+    let open = format!(" ({key}: ");
+    let with_detail = rest.match_indices(&open).find_map(|(at, _)| {
+        let detail = rest[at + open.len()..].strip_suffix(')')?;
+        let (target, branch) = rest[..at].rsplit_once(" on ")?;
+        is_branch_name(branch).then_some((target, branch, detail))
+    });
+    let (target, branch, detail) = match with_detail {
+        Some(parts) => parts,
+        None => {
+            let (target, branch) = rest.rsplit_once(" on ").ok_or_else(|| shape(None))?;
+            (target, branch, "")
+        }
+    };
+    TestBinding::new(kind, target, branch, detail).map_err(|e| shape(Some(e.expected.to_owned())))
 }
 
 /// When an entry was written: a time on the event's day and offset, or a

@@ -324,12 +324,21 @@ pub(crate) fn status_value(pm: &Postmortem) -> String {
     pm.fix.status.as_str().to_owned()
 }
 
+/// `workflow cold-start.yml on main`, with the detail in parentheses when
+/// there is one: `(job: p95)`, `(app: ci-app)`, `(creator: ci-bot)`.
 fn binding_value(binding: &TestBinding) -> String {
     let mut out = String::from(binding.kind());
     out.push(' ');
     escape::push_line(&mut out, binding.target(), Place::Block);
     out.push_str(" on ");
     escape::push_line(&mut out, binding.branch(), Place::Block);
+    if let (Some(detail), Some(key)) = (binding.detail(), TestBinding::detail_key(binding.kind())) {
+        out.push_str(" (");
+        out.push_str(key);
+        out.push_str(": ");
+        escape::push_line(&mut out, detail, Place::Block);
+        out.push(')');
+    }
     out
 }
 

@@ -249,3 +249,65 @@ fn crlf_documents_parse_like_lf_documents() {
     let doc = rendered().replace('\n', "\r\n");
     assert_eq!(parse(&doc).unwrap().postmortem, example().normalized());
 }
+
+#[test]
+fn a_binding_names_its_job_or_who_posts_it_and_reads_back() {
+    let doc = rendered();
+    for (line, kind, detail) in [
+        (
+            "- **Checked by:** workflow cold-start-p95.yml on main (job: p95 on a cold cache)",
+            "workflow",
+            Some("p95 on a cold cache"),
+        ),
+        (
+            "- **Checked by:** check-run p95 gate on cold start on release/2026 (app: ci-app)",
+            "check-run",
+            Some("ci-app"),
+        ),
+        (
+            "- **Checked by:** status ci/p95 on main (creator: github-actions[bot])",
+            "status",
+            Some("github-actions[bot]"),
+        ),
+        (
+            "- **Checked by:** workflow cold-start-p95.yml on main",
+            "workflow",
+            None,
+        ),
+    ] {
+        let edited = replace_line(&doc, "- **Checked by:**", line);
+        let pm = parse(&edited)
+            .unwrap_or_else(|e| panic!("{line}: {e}"))
+            .postmortem;
+        let b = pm.fix.test.binding.clone().unwrap();
+        assert_eq!((b.kind(), b.detail()), (kind, detail), "{line}");
+        assert!(render(&pm).contains(line), "{line} renders back as written");
+    }
+    let b = parse(&replace_line(
+        &doc,
+        "- **Checked by:**",
+        "- **Checked by:** check-run p95 gate on cold start on release/2026 (app: ci-app)",
+    ))
+    .unwrap()
+    .postmortem
+    .fix
+    .test
+    .binding
+    .unwrap();
+    assert_eq!(
+        (b.target(), b.branch()),
+        ("p95 gate on cold start", "release/2026")
+    );
+}
+
+#[test]
+fn a_status_binding_without_its_creator_is_refused_with_the_form_to_write() {
+    let doc = replace_line(
+        &rendered(),
+        "- **Checked by:**",
+        "- **Checked by:** status ci/p95 on main",
+    );
+    let err = parse(&doc).unwrap_err().to_string();
+    assert!(err.contains("(creator: <login>)"), "{err}");
+    assert!(err.contains("anyone with write access"), "{err}");
+}

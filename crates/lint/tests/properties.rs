@@ -117,8 +117,9 @@ fn binding() -> impl Strategy<Value = Option<TestBinding>> {
         select(&["workflow", "check-run", "status", "nightly"][..]),
         select(&["cold-start.yml", "cold start", "", "../x.yml"][..]),
         select(&["main", "a..b", "release/2026"][..]),
+        select(&["", "ci-bot", "github-actions[bot]", "p95 gate"][..]),
     )
-        .prop_map(|(k, t, b)| TestBinding::new(k, t, b).ok())
+        .prop_map(|(k, t, b, d)| TestBinding::new(k, t, b, d).ok())
 }
 
 /// Postmortems whose words, names, logins and paths are the ones the

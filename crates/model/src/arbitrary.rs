@@ -125,13 +125,24 @@ pub fn date() -> impl Strategy<Value = NaiveDate> {
 /// by `prose`.
 pub fn binding(prose: impl Strategy<Value = String> + Clone) -> impl Strategy<Value = TestBinding> {
     let branch = "[A-Za-z0-9/_.@<&-]{1,12}";
+    let who = "[a-z0-9][a-z0-9-]{0,8}(\\[bot\\])?";
     prop_oneof![
-        ("[A-Za-z0-9._-]{1,10}\\.ya?ml", branch).prop_map(|(t, b)| ("workflow", t, b)),
-        (prose.clone(), branch).prop_map(|(t, b)| ("check-run", t, b)),
-        (prose, branch).prop_map(|(t, b)| ("status", t, b)),
+        (
+            "[A-Za-z0-9._-]{1,10}\\.ya?ml",
+            branch,
+            prop_oneof![Just(String::new()), prose.clone()]
+        )
+            .prop_map(|(t, b, job)| ("workflow", t, b, job)),
+        (prose.clone(), branch, "[a-z0-9][a-z0-9-]{0,8}").prop_map(|(t, b, a)| (
+            "check-run",
+            t,
+            b,
+            a
+        )),
+        (prose, branch, who).prop_map(|(t, b, c)| ("status", t, b, c)),
     ]
-    .prop_filter_map("valid binding", |(k, t, b)| {
-        TestBinding::new(k, t.trim(), &b).ok()
+    .prop_filter_map("valid binding", |(k, t, b, d)| {
+        TestBinding::new(k, t.trim(), &b, d.trim()).ok()
     })
 }
 

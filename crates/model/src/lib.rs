@@ -21,7 +21,7 @@ pub mod time;
 pub use ids::{IncidentId, InvalidName, Login, Reader, RepoPath, ServiceName};
 pub use json::{JsonError, from_json, json_error_message, to_json};
 pub use path::{FieldPath, SourceMap};
-pub use text::{normalize_line, normalize_prose};
+pub use text::{normalize_line, normalize_prose, percent_encode, percent_encode_path};
 
 use std::fmt;
 use std::str::FromStr;
@@ -576,6 +576,11 @@ pub struct FixTest {
 
 /// A CI result on a branch that proves the fix. Its parts are checked when
 /// it is built or read (see [`TestBinding::new`]).
+///
+/// Anyone with write access can post a commit status or a check run under
+/// any name, so those two name who must have posted them (the account, the
+/// GitHub App); a workflow run records its workflow file, and may narrow
+/// the proof to one of its jobs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 #[schemars(with = "UncheckedBinding")]
@@ -586,20 +591,29 @@ pub enum TestBinding {
         workflow: String,
         /// The branch the run must be on.
         branch: String,
+        /// The job whose success is the test, by its name; `None`: the
+        /// whole run must succeed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        job: Option<String>,
     },
-    /// A successful check run with this name.
+    /// A successful check run with this name, posted by this app.
     CheckRun {
         /// The check run's name.
         name: String,
         /// The branch the check must be on.
         branch: String,
+        /// The slug of the GitHub App that posts it, e.g. `github-actions`.
+        app: String,
     },
-    /// A successful commit status with this context.
+    /// A successful commit status with this context, posted by this
+    /// account.
     Status {
         /// The status context.
         context: String,
         /// The branch the status must be on.
         branch: String,
+        /// The login that posts it, e.g. `ci-bot` or `github-actions[bot]`.
+        creator: String,
     },
 }
 
@@ -608,16 +622,29 @@ pub enum TestBinding {
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 #[allow(dead_code)] // only its schema is used
 enum UncheckedBinding {
-    Workflow { workflow: String, branch: String },
-    CheckRun { name: String, branch: String },
-    Status { context: String, branch: String },
+    Workflow {
+        workflow: String,
+        branch: String,
+        job: Option<String>,
+    },
+    CheckRun {
+        name: String,
+        branch: String,
+        app: String,
+    },
+    Status {
+        context: String,
+        branch: String,
+        creator: String,
+    },
 }
 
-/// Each kind of binding and the fields it has, the target's key second.
-const BINDING_FIELDS: [(&str, &[&str]); 3] = [
-    ("workflow", &["kind", "workflow", "branch"]),
-    ("check-run", &["kind", "name", "branch"]),
-    ("status", &["kind", "context", "branch"]),
+/// Each kind of binding and the fields it has: kind, target, branch and
+/// the detail that names the job or who posts the result.
+static BINDING_FIELDS: [(&str, [&str; 4]); 3] = [
+    ("workflow", ["kind", "workflow", "branch", "job"]),
+    ("check-run", ["kind", "name", "branch", "app"]),
+    ("status", ["kind", "context", "branch", "creator"]),
 ];
 
 /// Reads a binding as the JSON form writes it, `{"kind": "workflow",
@@ -643,8 +670,10 @@ impl<'de> serde::de::Visitor<'de> for BindingVisitor {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TestBinding, A::Error> {
         use serde::de::Error;
-        const KEYS: &[&str] = &["kind", "workflow", "name", "context", "branch"];
-        let mut values: [Option<String>; 5] = Default::default();
+        const KEYS: &[&str] = &[
+            "kind", "workflow", "name", "context", "branch", "job", "app", "creator",
+        ];
+        let mut values: [Option<String>; 8] = Default::default();
         while let Some(key) = map.next_key::<String>()? {
             let Some(i) = KEYS.iter().position(|k| *k == key) else {
                 return Err(A::Error::unknown_field(&key, KEYS));
@@ -654,25 +683,37 @@ impl<'de> serde::de::Visitor<'de> for BindingVisitor {
             }
             values[i] = Some(map.next_value()?);
         }
-        let [kind, workflow, name, context, branch] = values;
+        let [kind, workflow, name, context, branch, job, app, creator] = values;
         let kind = kind.ok_or_else(|| A::Error::missing_field("kind"))?;
-        let Some(&(kind, fields)) = BINDING_FIELDS.iter().find(|(k, _)| *k == kind) else {
+        let Some((kind, fields)) = BINDING_FIELDS.iter().find(|(k, _)| *k == kind) else {
             return Err(A::Error::unknown_variant(
                 &kind,
                 &["workflow", "check-run", "status"],
             ));
         };
-        let mut target = None;
-        for (key, value) in [("workflow", workflow), ("name", name), ("context", context)] {
+        let (mut target, mut detail) = (None, None);
+        for (key, value) in [
+            ("workflow", workflow),
+            ("name", name),
+            ("context", context),
+            ("job", job),
+            ("app", app),
+            ("creator", creator),
+        ] {
             match value {
                 Some(v) if key == fields[1] => target = Some(v),
+                Some(v) if key == fields[3] => detail = Some(v),
                 Some(_) => return Err(A::Error::unknown_field(key, fields)),
                 None => {}
             }
         }
         let target = target.ok_or_else(|| A::Error::missing_field(fields[1]))?;
         let branch = branch.ok_or_else(|| A::Error::missing_field("branch"))?;
-        TestBinding::new(kind, &target, &branch).map_err(A::Error::custom)
+        if *kind != "workflow" && detail.is_none() {
+            return Err(A::Error::missing_field(fields[3]));
+        }
+        TestBinding::new(kind, &target, &branch, detail.as_deref().unwrap_or(""))
+            .map_err(A::Error::custom)
     }
 }
 
@@ -704,9 +745,35 @@ impl TestBinding {
         }
     }
 
-    /// Builds a binding from its three parts, checking each: the kind
-    /// (`workflow`, `check-run`, `status`), the target and the branch.
-    pub fn new(kind: &str, target: &str, branch: &str) -> Result<TestBinding, InvalidName> {
+    /// The job of a workflow, the app of a check run, the creator of a
+    /// status; `None` for a workflow whose whole run is the test.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            TestBinding::Workflow { job, .. } => job.as_deref(),
+            TestBinding::CheckRun { app, .. } => Some(app),
+            TestBinding::Status { creator, .. } => Some(creator),
+        }
+    }
+
+    /// What [`TestBinding::detail`] names for a kind: `job`, `app` or
+    /// `creator` (`None` for an unknown kind).
+    pub fn detail_key(kind: &str) -> Option<&'static str> {
+        BINDING_FIELDS
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, fields)| fields[3])
+    }
+
+    /// Builds a binding from its parts, checking each: the kind
+    /// (`workflow`, `check-run`, `status`), the target, the branch, and the
+    /// detail: a workflow's job (empty: the whole run), the app that posts
+    /// a check run, or the account that posts a status (both required).
+    pub fn new(
+        kind: &str,
+        target: &str,
+        branch: &str,
+        detail: &str,
+    ) -> Result<TestBinding, InvalidName> {
         let bad = |kind_name: &'static str, value: &str, expected: &'static str| InvalidName {
             kind: kind_name,
             value: value.to_owned(),
@@ -719,14 +786,16 @@ impl TestBinding {
                 "a git branch name such as main: no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\', not starting with '-' or '/'",
             ));
         }
-        let target_ok = !target.trim().is_empty()
-            && target.trim() == target
-            && !target.chars().any(char::is_control)
-            && target.len() <= 200;
+        let plain = |t: &str| {
+            !t.trim().is_empty()
+                && t.trim() == t
+                && !t.chars().any(char::is_control)
+                && t.len() <= 200
+        };
         let branch = branch.to_owned();
         match kind {
             "workflow" => {
-                let file_ok = target_ok
+                let file_ok = plain(target)
                     && (target.ends_with(".yml") || target.ends_with(".yaml"))
                     && target
                         .chars()
@@ -738,23 +807,43 @@ impl TestBinding {
                         "a workflow file name in .github/workflows, such as cold-start.yml",
                     ));
                 }
+                if !detail.is_empty() && !plain(detail) {
+                    return Err(bad(
+                        "job name",
+                        detail,
+                        "the name of the workflow's job that is the test, as GitHub shows it, without surrounding spaces (or nothing: the whole run)",
+                    ));
+                }
                 Ok(TestBinding::Workflow {
                     workflow: target.to_owned(),
                     branch,
+                    job: (!detail.is_empty()).then(|| detail.to_owned()),
                 })
             }
-            "check-run" | "status" if !target_ok => Err(bad(
+            "check-run" | "status" if !plain(target) => Err(bad(
                 "check name or status context",
                 target,
                 "a non-empty name without surrounding spaces or control characters",
             )),
+            "check-run" if !is_app_slug(detail) => Err(bad(
+                "app",
+                detail,
+                "the slug of the GitHub App that posts the check run, such as github-actions: anyone with write access can post a check run of any name, so only the named app's count",
+            )),
             "check-run" => Ok(TestBinding::CheckRun {
                 name: target.to_owned(),
                 branch,
+                app: detail.to_owned(),
             }),
+            "status" if !is_account(detail) => Err(bad(
+                "creator",
+                detail,
+                "the login that posts the status, such as ci-bot or github-actions[bot]: anyone with write access can post a status of any context, so only the named account's count",
+            )),
             "status" => Ok(TestBinding::Status {
                 context: target.to_owned(),
                 branch,
+                creator: detail.to_owned(),
             }),
             _ => Err(bad(
                 "test binding kind",
@@ -763,6 +852,20 @@ impl TestBinding {
             )),
         }
     }
+}
+
+/// A GitHub App's slug: letters, digits and hyphens.
+fn is_app_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && !s.starts_with('-')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// A login, or an app's bot account (`name[bot]`).
+fn is_account(s: &str) -> bool {
+    let base = s.strip_suffix("[bot]").unwrap_or(s);
+    base.parse::<Login>().is_ok() || (s.ends_with("[bot]") && is_app_slug(base))
 }
 
 /// Whether `name` is a usable git branch name (the subset of
@@ -917,13 +1020,21 @@ mod tests {
 
     #[test]
     fn bindings_check_their_parts() {
-        assert!(TestBinding::new("workflow", "cold-start.yml", "main").is_ok());
-        assert!(TestBinding::new("workflow", "../x.yml", "main").is_err());
-        assert!(TestBinding::new("check-run", "cold start", "main").is_ok());
-        assert!(TestBinding::new("status", "ci/cold", "release/2026").is_ok());
-        assert!(TestBinding::new("status", "ci", "a..b").is_err());
-        assert!(TestBinding::new("status", "ci", "-x").is_err());
-        assert!(TestBinding::new("nightly", "ci", "main").is_err());
+        assert!(TestBinding::new("workflow", "cold-start.yml", "main", "").is_ok());
+        assert!(TestBinding::new("workflow", "cold-start.yml", "main", "p95 gate").is_ok());
+        assert!(TestBinding::new("workflow", "cold-start.yml", "main", " p95").is_err());
+        assert!(TestBinding::new("workflow", "../x.yml", "main", "").is_err());
+        assert!(TestBinding::new("check-run", "cold start", "main", "ci-app").is_ok());
+        assert!(TestBinding::new("status", "ci/cold", "release/2026", "ci-bot").is_ok());
+        assert!(TestBinding::new("status", "ci", "main", "github-actions[bot]").is_ok());
+        assert!(TestBinding::new("status", "ci", "a..b", "ci-bot").is_err());
+        assert!(TestBinding::new("status", "ci", "-x", "ci-bot").is_err());
+        assert!(TestBinding::new("nightly", "ci", "main", "").is_err());
+        // Who posts a status or a check run is part of the proof.
+        let e = TestBinding::new("status", "ci", "main", "").unwrap_err();
+        assert!(e.expected.contains("anyone with write access"));
+        assert!(TestBinding::new("check-run", "ci", "main", "").is_err());
+        assert!(TestBinding::new("check-run", "ci", "main", "a b").is_err());
     }
 
     #[test]
@@ -955,22 +1066,42 @@ mod tests {
         );
         assert!(message(r#"{"kind":"status","context":"ci"}"#).contains("missing field `branch`"));
         assert!(
+            message(r#"{"kind":"status","context":"ci","branch":"main"}"#)
+                .contains("missing field `creator`")
+        );
+        assert!(
+            message(r#"{"kind":"workflow","workflow":"a.yml","branch":"main","app":"x"}"#)
+                .contains("unknown field `app`")
+        );
+        assert!(
             message(r#"{"branch":"main","kind":"check-run","name":"ci","branch":"x"}"#)
                 .contains("duplicate field `branch`")
         );
         assert!(
-            message(r#"{"kind":"check-run","name":"ci","branch":"main","x":1}"#)
+            message(r#"{"kind":"check-run","name":"ci","branch":"main","app":"ci","x":1}"#)
                 .contains("unknown field `x`")
         );
         assert!(message(r#"["workflow"]"#).contains("a test binding"));
         // Keys in any order, as serde's derived form read them.
-        let any_order: TestBinding =
-            serde_json::from_str(r#"{"branch":"main","name":"ci/cold","kind":"check-run"}"#)
-                .unwrap();
+        let any_order: TestBinding = serde_json::from_str(
+            r#"{"branch":"main","app":"ci-app","name":"ci/cold","kind":"check-run"}"#,
+        )
+        .unwrap();
         assert_eq!(
             any_order,
-            TestBinding::new("check-run", "ci/cold", "main").unwrap()
+            TestBinding::new("check-run", "ci/cold", "main", "ci-app").unwrap()
         );
+        // A workflow without a job writes no job, and reads back equal.
+        let whole = TestBinding::new("workflow", "a.yml", "main", "").unwrap();
+        let json = serde_json::to_string(&whole).unwrap();
+        assert_eq!(
+            json,
+            r#"{"kind":"workflow","workflow":"a.yml","branch":"main"}"#
+        );
+        assert_eq!(serde_json::from_str::<TestBinding>(&json).unwrap(), whole);
+        let job = TestBinding::new("workflow", "a.yml", "main", "p95").unwrap();
+        let json = serde_json::to_string(&job).unwrap();
+        assert_eq!(serde_json::from_str::<TestBinding>(&json).unwrap(), job);
     }
 
     #[test]

@@ -88,6 +88,34 @@ fn is_normal_prose(text: &str) -> bool {
     !previous_blank
 }
 
+/// Percent-encodes a URL path segment or query value: every byte but
+/// RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`) becomes `%XX`.
+/// The one encoder of the core, the form and the Action.
+pub fn percent_encode(value: &str) -> String {
+    encode_keeping(value, b"")
+}
+
+/// [`percent_encode`] for a path, keeping its `/` separators.
+pub fn percent_encode_path(path: &str) -> String {
+    encode_keeping(path, b"/")
+}
+
+fn encode_keeping(value: &str, keep: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(value.len() * 3);
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || keep.contains(&b)
+        {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,7 +147,32 @@ mod tests {
         );
     }
 
+    #[test]
+    fn percent_encoding_keeps_only_unreserved_characters() {
+        assert_eq!(percent_encode("a b/c:d~é"), "a%20b%2Fc%3Ad~%C3%A9");
+        assert_eq!(percent_encode_path("run books/x.md"), "run%20books/x.md");
+    }
+
     proptest! {
+        #[test]
+        fn percent_encoding_decodes_back(s in any::<String>()) {
+            let e = percent_encode(&s);
+            prop_assert!(e.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
+            let bytes = e.as_bytes();
+            let mut back = Vec::new();
+            let mut i = 0;
+            while i < bytes.len() {
+                if bytes[i] == b'%' {
+                    back.push(u8::from_str_radix(&e[i + 1..i + 3], 16).unwrap());
+                    i += 3;
+                } else {
+                    back.push(bytes[i]);
+                    i += 1;
+                }
+            }
+            prop_assert_eq!(String::from_utf8(back).unwrap(), s);
+        }
+
         #[test]
         fn prose_normal_form_is_idempotent(s in any::<String>()) {
             let once = normalize_prose(&s);

@@ -98,8 +98,10 @@ pub fn view(form: FormState) -> AnyView {
 const KIND: &str = "fix.test.binding.kind";
 const TARGET: &str = "fix.test.binding.target";
 const BRANCH: &str = "fix.test.binding.branch";
+const DETAIL: &str = "fix.test.binding.detail";
+const PARTS: [&str; 4] = [KIND, TARGET, BRANCH, DETAIL];
 
-/// The optional check binding: which CI result proves the test. Its three
+/// The optional check binding: which CI result proves the test. Its four
 /// parts only make a binding together, so they are kept as typed until
 /// they do.
 fn binding(form: FormState) -> impl IntoView {
@@ -112,64 +114,49 @@ fn binding(form: FormState) -> impl IntoView {
                     Some(b) => match path {
                         KIND => b.kind().to_owned(),
                         TARGET => b.target().to_owned(),
-                        _ => b.branch().to_owned(),
+                        BRANCH => b.branch().to_owned(),
+                        _ => b.detail().unwrap_or_default().to_owned(),
                     },
                 })
             })
     };
     let change = move |path: &'static str, value: String| {
-        let mut parts = [KIND, TARGET, BRANCH].map(part);
-        if let Some(i) = [KIND, TARGET, BRANCH].iter().position(|p| *p == path) {
+        let mut parts = PARTS.map(part);
+        if let Some(i) = PARTS.iter().position(|p| *p == path) {
             parts[i] = value;
         }
-        let [kind, target, branch] = parts;
-        if kind.is_empty() {
+        if parts[0].is_empty() {
             form.pm.update(|pm| pm.fix.test.binding = None);
-            for p in [TARGET, BRANCH] {
-                let text = if p == TARGET { &target } else { &branch };
+            for (p, text) in PARTS.into_iter().zip(parts).skip(1) {
                 form.set_pending(
                     p,
-                    (!text.is_empty()).then(|| Pending {
-                        text: text.clone(),
-                        error: None,
-                    }),
+                    (!text.is_empty()).then_some(Pending { text, error: None }),
                 );
             }
             form.set_pending(KIND, None);
             return;
         }
-        match TestBinding::new(&kind, target.trim(), branch.trim()) {
+        let [kind, target, branch, detail] = &parts;
+        match TestBinding::new(kind, target.trim(), branch.trim(), detail.trim()) {
             Ok(b) => {
                 form.pm.update(|pm| pm.fix.test.binding = Some(b));
-                for p in [KIND, TARGET, BRANCH] {
+                for p in PARTS {
                     form.set_pending(p, None);
                 }
             }
             Err(e) => {
                 form.pm.update(|pm| pm.fix.test.binding = None);
-                let on_branch = e.kind == "branch";
+                // The message goes to the part it is about.
+                let at = match e.kind {
+                    "branch" => BRANCH,
+                    "job name" | "app" | "creator" => DETAIL,
+                    _ => TARGET,
+                };
                 let msg = e.to_string();
-                form.set_pending(
-                    KIND,
-                    Some(Pending {
-                        text: kind,
-                        error: None,
-                    }),
-                );
-                form.set_pending(
-                    TARGET,
-                    Some(Pending {
-                        text: target,
-                        error: (!on_branch).then(|| msg.clone()),
-                    }),
-                );
-                form.set_pending(
-                    BRANCH,
-                    Some(Pending {
-                        text: branch,
-                        error: on_branch.then_some(msg),
-                    }),
-                );
+                for (p, text) in PARTS.into_iter().zip(parts) {
+                    let error = (p == at).then(|| msg.clone());
+                    form.set_pending(p, Some(Pending { text, error }));
+                }
             }
         }
     };
@@ -215,6 +202,7 @@ fn binding(form: FormState) -> impl IntoView {
             </div>
             {line(TARGET, "Workflow file, check name or status context", "e.g. cold-start-p95.yml")}
             {line(BRANCH, "Branch", "e.g. main")}
+            {line(DETAIL, "Job, app or account", "A workflow: the job that is the test (empty: the whole run). A check run: the app that posts it, e.g. github-actions. A status: the account that posts it, e.g. ci-bot.")}
         </fieldset>
     }
 }

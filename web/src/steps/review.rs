@@ -7,7 +7,7 @@ use postmortem::lint::{Finding, Severity};
 
 use super::step_frame;
 use crate::form::{FormState, Step};
-use crate::submit::{IssueLink, issue_link, issue_title};
+use postmortem::submission::{dispatch, new_issue};
 
 /// The review step's view.
 pub fn view(form: FormState) -> AnyView {
@@ -99,9 +99,27 @@ fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
     if n == 1 { one } else { many }
 }
 
+/// Why the postmortem cannot be submitted yet, if it cannot: error
+/// findings or fields not understood. The Action would refuse it, so the
+/// form does not send it.
+fn blocked(form: FormState) -> Option<String> {
+    let errors = form.findings.with(|fs| counts(fs).0);
+    let unread = form
+        .pending
+        .with(|p| p.iter().filter(|(_, e)| e.error.is_some()).count());
+    (errors + unread > 0).then(|| {
+        format!(
+            "Not sent: the practice's rules still find {} {} to resolve (listed above), and the repository's Action would refuse the postmortem. Your draft stays here.",
+            errors + unread,
+            plural(errors + unread, "problem", "problems")
+        )
+    })
+}
+
 /// Submission: a prefilled new-issue page (or the clipboard when the
 /// document is too long for a URL), or a `repository_dispatch` event with a
-/// token kept in memory only.
+/// token kept in memory only. Neither sends a postmortem the practice's
+/// rules find errors in, or one GitHub would refuse for its size.
 fn submit(form: FormState, document: Memo<String>) -> impl IntoView {
     let config = form.config.get_value();
     let status = RwSignal::new(String::new());
@@ -121,22 +139,26 @@ fn submit(form: FormState, document: Memo<String>) -> impl IntoView {
     let repo_a = repo.clone();
     let cfg = config.clone();
     let open_issue = move |_| {
+        if let Some(why) = blocked(form) {
+            return status.set(why);
+        }
         let doc = document.get_untracked();
-        let title = form.pm.with_untracked(issue_title);
-        match issue_link(&cfg.web_base, &repo_a, &title, &cfg.label, &doc) {
-            IssueLink::Prefilled(url) => {
+        let title = form.pm.with_untracked(new_issue::title);
+        match new_issue::new_issue(&cfg.web_base, &repo_a, &title, &cfg.label, &doc) {
+            Err(too_large) => status.set(format!("Not sent: {too_large}.")),
+            Ok(new_issue::NewIssue::Prefilled { url }) => {
                 let opened = crate::browser::open(&url);
                 status.set(if opened {
-                    "The new-issue page opened in a new tab with the postmortem filled in: check it and press Submit new issue there.".to_owned()
+                    "The new-issue page opened in a new tab with the postmortem filled in: check it and press Submit new issue there. The repository's Action then answers on that issue.".to_owned()
                 } else {
                     "The browser did not open a new tab: follow the link below.".to_owned()
                 });
                 link.set(Some(url));
             }
-            IssueLink::PasteFromClipboard(url) => {
+            Ok(new_issue::NewIssue::Paste { url, clipboard }) => {
                 link.set(Some(url.clone()));
                 leptos::task::spawn_local(async move {
-                    let copied = crate::browser::copy(&doc).await;
+                    let copied = crate::browser::copy(&clipboard).await;
                     let opened = crate::browser::open(&url);
                     status.set(match (copied, opened) {
                         (Ok(()), true) => "The postmortem is too long for a link: it is on your clipboard; paste it into the issue body on the page that opened.".to_owned(),
@@ -148,23 +170,31 @@ fn submit(form: FormState, document: Memo<String>) -> impl IntoView {
         }
     };
     let api_base = config.api_base.clone();
+    let destination = format!("{api_base}{}", dispatch::path(&repo));
+    let results = format!("{}/{repo}", config.web_base);
     let send = move |_| {
+        if let Some(why) = blocked(form) {
+            return status.set(why);
+        }
         let tok = token.get_untracked();
         if tok.trim().is_empty() {
-            status.set(
+            return status.set(
                 "Paste a token first: it is kept in this page's memory only, never stored."
                     .to_owned(),
             );
-            return;
         }
-        let (api, repo, doc) = (api_base.clone(), repo.clone(), document.get_untracked());
+        let body = match dispatch::body(&document.get_untracked()) {
+            Ok(body) => body,
+            Err(too_large) => return status.set(format!("Not sent: {too_large}.")),
+        };
+        let (api, repo, results) = (api_base.clone(), repo.clone(), results.clone());
         sending.set(true);
         status.set(format!("Sending the postmortem to {repo}…"));
         leptos::task::spawn_local(async move {
-            let result = crate::submit::dispatch(&api, &repo, &tok, &doc).await;
+            let result = crate::submit::dispatch(&api, &repo, &tok, &body).await;
             let _ = sending.try_set(false);
             let _ = status.try_set(match result {
-                Ok(()) => format!("Sent: {repo} received a repository_dispatch event of type postmortem; its Action opens the pull request."),
+                Ok(()) => format!("Sent to {repo}. Its postmortem Action opens the pull request next to the runbook, or, if it finds something to change, an issue listing it: look for either at {results}/pulls and {results}/issues in a minute."),
                 Err(e) => format!("Not sent: {e}"),
             });
         });
@@ -177,7 +207,7 @@ fn submit(form: FormState, document: Memo<String>) -> impl IntoView {
             <div class="field">
                 <label for=token_id.clone()>"Or send it directly with a token"</label>
                 <p class="hint" id=format!("{token_id}-hint")>
-                    "A fine-grained token with contents: write on this repository. It stays in this page's memory and is never stored."
+                    {format!("A fine-grained token with contents: write on this repository. It is sent only to {destination}, stays in this page's memory and is never stored.")}
                 </p>
                 <input
                     type="password"

@@ -1,8 +1,15 @@
-//! Finding the postmortem document in an intake issue's body.
+//! The route without a token: an intake issue, opened on GitHub's
+//! new-issue page, whose body carries the document.
 //!
-//! The body IS the document: Markdown with YAML front matter, pasted as is
-//! or filed by the issue form. People wrap things in fences and issue
-//! templates add a line of preamble, so the rule, in order, is:
+//! [`body`] writes the intake body: a hidden [`MARKER`] line, one line for
+//! the people who read the issue, and the document in a ```` ```markdown ````
+//! fence long enough that no line of the document can close it. The
+//! Action recognises an intake issue by its label or by the marker
+//! ([`is_intake`]), and [`extract`] takes the document back out.
+//!
+//! People also paste a document into an issue by hand, wrap it in fences
+//! of their own, or keep an issue template's preamble, so [`extract`]'s
+//! rule, in order, is:
 //!
 //! 1. If the body holds a fenced block whose info string is `markdown` or
 //!    `md` (backticks or tildes, three or more), the document is the
@@ -20,10 +27,52 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use super::{Limits, TooLarge};
+
+/// The hidden line that marks an issue body as a postmortem intake.
+pub const MARKER: &str = "<!-- postmortem-intake:v1 -->";
+
+/// The line people read above the document.
+const EXPLANATION: &str = "This issue carries a postmortem for the repository's postmortem Action, which opens its pull request next to the runbook. To change it, edit the document below: the Action reads it again on every edit.";
+
+/// The intake body for `document`, or why GitHub would refuse it as an
+/// issue body.
+pub fn body(document: &str) -> Result<String, TooLarge> {
+    let document = document.replace("\r\n", "\n");
+    // Longer than any run of backticks in the document, so none of its
+    // lines closes the fence.
+    let longest = document
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat((longest + 1).max(4));
+    let mut out = format!("{MARKER}\n{EXPLANATION}\n\n{fence}markdown\n{document}");
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&fence);
+    out.push('\n');
+    let size = out.chars().count();
+    if size > Limits::ISSUE_BODY_CHARS {
+        return Err(TooLarge {
+            what: "the issue body",
+            size,
+            limit: Limits::ISSUE_BODY_CHARS,
+            unit: "characters",
+        });
+    }
+    Ok(out)
+}
+
+/// Whether an issue body was written by [`body`] (its marker line is
+/// there), whatever labels the issue carries.
+pub fn is_intake(body: &str) -> bool {
+    body.lines().any(|l| l.trim() == MARKER)
+}
 
 /// The document found in a body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Extracted {
     /// The document, with `\n` line endings.
     pub document: String,
@@ -41,8 +90,7 @@ impl Extracted {
 }
 
 /// How the document was found in the body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Found {
     /// Inside a ```` ```markdown ```` fence.
     Fenced,
@@ -224,7 +272,42 @@ mod tests {
         assert_eq!(e.document, "just some words\n");
     }
 
+    #[test]
+    fn the_intake_body_gives_back_the_document_it_carries() {
+        let doc = format!("{DOC}\n```\n````\ncode\n````\n");
+        let b = body(&doc).unwrap();
+        assert!(is_intake(&b));
+        assert!(
+            b.contains("`````markdown\n"),
+            "the fence outgrows the document's: {b}"
+        );
+        let e = extract(&b).unwrap();
+        assert_eq!(e.document, doc);
+        assert_eq!(e.found, Found::Fenced);
+        assert_eq!(e.first_line, 5);
+        assert!(!is_intake(DOC));
+    }
+
+    #[test]
+    fn an_intake_body_over_github_s_limit_is_refused() {
+        let long = "é".repeat(Limits::ISSUE_BODY_CHARS);
+        let err = body(&long).unwrap_err();
+        assert_eq!(err.limit, 65_536);
+        assert!(err.to_string().contains("characters"));
+    }
+
     proptest! {
+        #[test]
+        fn any_document_survives_the_intake_body(doc in any::<String>()) {
+            let doc = doc.replace('\r', "");
+            if let Ok(b) = body(&doc) {
+                let e = extract(&b).unwrap();
+                let mut want = doc.clone();
+                if !want.ends_with('\n') { want.push('\n'); }
+                prop_assert_eq!(e.document, want);
+            }
+        }
+
         #[test]
         fn extraction_never_panics_and_stays_within_the_body(s in any::<String>()) {
             if let Ok(e) = extract(&s) {
