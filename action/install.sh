@@ -193,11 +193,11 @@ fi
 # Where from: https, or plain http to this machine only (tests).
 base=${POSTMORTEM_ACTION_RELEASES:-https://github.com/postmortem-chain/postmortem/releases/download}
 base=${base%/}
-curl_proto=(--proto =https --proto-redir =https --tlsv1.2 -L)
+curl_proto=(--proto "=https" --proto-redir "=https" --tlsv1.2 -L)
 if [[ "$base" =~ ^https://[^@[:space:]]+$ ]]; then
   :
 elif [[ "$base" =~ ^http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]+)?(/[^@[:space:]]*)?$ ]]; then
-  curl_proto=(--proto =http --max-redirs 0)
+  curl_proto=(--proto "=http" --max-redirs 0)
 else
   fail "POSTMORTEM_ACTION_RELEASES is $base: releases are downloaded over https only (plain http only from 127.0.0.1, localhost or [::1]); unset it to use GitHub's releases."
 fi
