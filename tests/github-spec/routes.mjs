@@ -35,4 +35,7 @@ export const ROUTES = [
   ["GET", "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", 200],
   ["GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs", 200],
   ["GET", "/repos/{owner}/{repo}/commits/{ref}/statuses", 200],
+  ["GET", "/repos/{owner}/{repo}/actions/runs/{run_id}/jobs", 200],
+  ["GET", "/repos/{owner}/{repo}/teams", 200],
+  ["PUT", "/repos/{owner}/{repo}/pulls/{pull_number}/merge", 200],
 ];

@@ -18,6 +18,23 @@
 //! limits (403/429 with `Retry-After`), 422 "Could not resolve to a node"
 //! right after a PR is created, and a crash after N writes (every later
 //! request gets a 500, as if the run's network died).
+//!
+//! It refuses what GitHub refuses, in GitHub's error shape: an issue
+//! created or edited with an assignee who cannot be assigned (422, field
+//! `assignees`, code `invalid`); a review requested from a user or team
+//! without access to the repository (422); a body over 65,536 characters
+//! (422); a `repository_dispatch` whose `client_payload` has more than 10
+//! top-level properties or 64,000 bytes, or whose `event_type` is over 100
+//! characters (422); a repository's team list to a token that may not see
+//! it (403, as for `GITHUB_TOKEN`). People act through [`State`]'s
+//! methods: a person opening the new-issue page gets the URL's labels only
+//! if they may triage ([`State::open_issue_as`]); a person merges a pull
+//! request ([`State::merge`]). What would start a workflow on GitHub (a
+//! dispatch, a person's issue, a person's push) is recorded in
+//! [`State::events`]; what the token does is not, as on GitHub.
+//!
+//! Answers carry `Access-Control-Allow-Origin: *` and preflight requests
+//! are answered, as GitHub's API does for browsers.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -134,6 +151,10 @@ pub struct Pull {
     pub reviewed_by: Vec<String>,
     /// Whether merged.
     pub merged: bool,
+    /// When it was merged.
+    pub merged_at: Option<String>,
+    /// The commit its merge made on the base branch.
+    pub merge_commit_sha: Option<String>,
     /// Label/reviewer requests left to answer 422 "Could not resolve".
     pub unresolved: usize,
 }
@@ -162,6 +183,13 @@ pub struct WorkflowRun {
     pub workflow: String,
     /// The branch (GitHub may send null).
     pub head_branch: Option<String>,
+    /// The commit it ran on.
+    pub head_sha: String,
+    /// What started it: `push`, `schedule`, `pull_request`, …
+    pub event: String,
+    /// The repository of its head commit, `owner/name`; `None`: this one
+    /// (a pull request from a fork runs on the fork's commit).
+    pub head_repository: Option<String>,
     /// `completed`, …
     pub status: String,
     /// `success`, `failure`, … or none.
@@ -170,6 +198,54 @@ pub struct WorkflowRun {
     pub created_at: String,
     /// Updated (the end of a completed run).
     pub updated_at: String,
+    /// Its jobs.
+    pub jobs: Vec<Job>,
+}
+
+impl WorkflowRun {
+    /// A completed run of `workflow` on `branch` at commit `head_sha`,
+    /// started by a push, with one job named `test` of the same
+    /// conclusion, ending at `when`.
+    pub fn completed(
+        id: u64,
+        workflow: &str,
+        branch: &str,
+        head_sha: &str,
+        conclusion: &str,
+        when: &str,
+    ) -> WorkflowRun {
+        WorkflowRun {
+            id,
+            workflow: workflow.into(),
+            head_branch: Some(branch.into()),
+            head_sha: head_sha.into(),
+            event: "push".into(),
+            head_repository: None,
+            status: "completed".into(),
+            conclusion: Some(conclusion.into()),
+            created_at: when.into(),
+            updated_at: when.into(),
+            jobs: vec![Job {
+                id: id * 10 + 1,
+                name: "test".into(),
+                conclusion: Some(conclusion.into()),
+                completed_at: Some(when.into()),
+            }],
+        }
+    }
+}
+
+/// A job of a workflow run.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Id.
+    pub id: u64,
+    /// Its name as GitHub shows it.
+    pub name: String,
+    /// `success`, `failure`, … or none.
+    pub conclusion: Option<String>,
+    /// Completed.
+    pub completed_at: Option<String>,
 }
 
 /// A check run on a commit.
@@ -185,6 +261,8 @@ pub struct CheckRun {
     pub conclusion: Option<String>,
     /// Completed.
     pub completed_at: Option<String>,
+    /// The slug of the app that posted it.
+    pub app: String,
 }
 
 /// A commit status.
@@ -202,6 +280,30 @@ pub struct Status {
     pub target_url: Option<String>,
     /// Updated.
     pub updated_at: String,
+    /// Who posted it.
+    pub creator: String,
+}
+
+/// A person's permission on the repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Permission {
+    /// Read: may open issues, be assigned and review.
+    Read,
+    /// Triage: may also label and assign.
+    Triage,
+    /// Write: may also push.
+    Write,
+}
+
+/// Something that would start workflow runs on GitHub: its event name
+/// (`repository_dispatch`, `issues`, `push`) and payload, shaped as the
+/// webhook's (the fields the Action reads).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Event {
+    /// `repository_dispatch`, `issues`, `push`.
+    pub name: String,
+    /// The payload.
+    pub payload: Value,
 }
 
 /// Everything the fake holds.
@@ -237,6 +339,19 @@ pub struct State {
     pub statuses: Vec<Status>,
     /// Repository labels.
     pub labels: Vec<String>,
+    /// People with access to the repository and their permission: they
+    /// can be assigned and asked to review.
+    pub collaborators: BTreeMap<String, Permission>,
+    /// Team slugs (of the owner organisation) with access to the
+    /// repository.
+    pub teams: Vec<String>,
+    /// Whether the token may list the repository's teams (`GITHUB_TOKEN`
+    /// may not: 403).
+    pub teams_visible: bool,
+    /// Who each token acts as (a token not listed acts as [`State::bot`]).
+    pub tokens: BTreeMap<String, String>,
+    /// What would start workflows on GitHub, in order.
+    pub events: Vec<Event>,
     /// Next id for comments, runs, …
     pub next_id: u64,
     /// Faults.
@@ -276,6 +391,11 @@ impl State {
             checks: Vec::new(),
             statuses: Vec::new(),
             labels: Vec::new(),
+            collaborators: BTreeMap::new(),
+            teams: Vec::new(),
+            teams_visible: false,
+            tokens: BTreeMap::new(),
+            events: Vec::new(),
             next_id: 1000,
             faults: Faults {
                 retry_after_secs: 1,
@@ -374,6 +494,145 @@ impl State {
         c
     }
 
+    /// The repository as event payloads name it.
+    pub fn repository_json(&self) -> Value {
+        json!({"full_name": self.full_name(), "name": self.name,
+               "owner": {"login": self.owner}, "default_branch": self.default_branch,
+               "html_url": format!("{}/{}", self.base, self.full_name())})
+    }
+
+    /// Who a request's token acts as.
+    pub fn user_of(&self, token: Option<&str>) -> String {
+        token
+            .and_then(|t| self.tokens.get(t))
+            .cloned()
+            .unwrap_or_else(|| self.bot.clone())
+    }
+
+    /// Whether `login` can be assigned to issues here (GitHub: people with
+    /// access to the repository).
+    pub fn assignable(&self, login: &str) -> bool {
+        self.collaborators
+            .keys()
+            .any(|c| c.eq_ignore_ascii_case(login))
+    }
+
+    fn permission(&self, login: &str) -> Option<Permission> {
+        self.collaborators
+            .iter()
+            .find(|(c, _)| c.eq_ignore_ascii_case(login))
+            .map(|(_, p)| *p)
+    }
+
+    fn record(&mut self, name: &str, mut payload: Value, sender: &str) {
+        payload["repository"] = self.repository_json();
+        payload["sender"] = json!({"login": sender});
+        self.events.push(Event {
+            name: name.into(),
+            payload,
+        });
+    }
+
+    fn issue_payload(&self, n: u64) -> Value {
+        let Some(i) = self.issue(n) else {
+            return Value::Null;
+        };
+        json!({"number": i.number, "title": i.title, "body": i.body, "state": i.state,
+               "labels": i.labels.iter().map(|l| json!({"name": l})).collect::<Vec<_>>(),
+               "user": {"login": i.user}, "comments": self.comments_on(n).len(),
+               "html_url": format!("{}/{}/issues/{n}", self.base, self.full_name())})
+    }
+
+    /// A person submits GitHub's new-issue page: the URL's `labels` are
+    /// applied only if they may triage the repository (GitHub drops them
+    /// silently otherwise). Records the `issues` event.
+    pub fn open_issue_as(&mut self, user: &str, title: &str, body: &str, labels: &[&str]) -> u64 {
+        let may_label = self
+            .permission(user)
+            .is_some_and(|p| p >= Permission::Triage);
+        let labels: &[&str] = if may_label { labels } else { &[] };
+        let n = self.add_issue(title, body, labels, user);
+        let labels: Vec<String> = labels.iter().map(|l| (*l).to_owned()).collect();
+        ensure_labels(self, &labels);
+        let payload = json!({"action": "opened", "issue": self.issue_payload(n)});
+        self.record("issues", payload, user);
+        n
+    }
+
+    /// A person edits an issue's body. Records the `issues` event.
+    pub fn edit_issue_as(&mut self, user: &str, n: u64, body: &str) {
+        let now = self.now.clone();
+        if let Some(i) = self.issue_mut(n) {
+            i.body = Some(body.into());
+            i.updated_at = now;
+            let payload = json!({"action": "edited", "issue": self.issue_payload(n)});
+            self.record("issues", payload, user);
+        }
+    }
+
+    /// A person merges pull request `n` with a merge commit, as the merge
+    /// button does; returns the merge commit. Records the `push` event.
+    pub fn merge(&mut self, n: u64, by: &str) -> Result<String, String> {
+        let Some(i) = self.issue(n).cloned() else {
+            return Err(format!("#{n} does not exist"));
+        };
+        let Some(pull) = i.pull.clone().filter(|_| i.state == "open") else {
+            return Err(format!("#{n} is not an open pull request"));
+        };
+        let (Some(base), Some(head)) = (
+            self.refs.get(&format!("heads/{}", pull.base)).cloned(),
+            self.refs.get(&format!("heads/{}", pull.head)).cloned(),
+        ) else {
+            return Err("a branch of the pull request is gone".into());
+        };
+        // The head's changes since the merge base, laid on the base.
+        let since = merge_base(self, &base, &head)
+            .map(|b| self.files_at(&b))
+            .unwrap_or_default();
+        let mut files = self.files_at(&base);
+        for (path, content) in self.files_at(&head) {
+            if since.get(&path) != Some(&content) {
+                files.insert(path, content);
+            }
+        }
+        let mut tree = BTreeMap::new();
+        for (path, content) in &files {
+            let b = sha("blob", content);
+            self.blobs.insert(b.clone(), content.clone());
+            tree.insert(path.clone(), b);
+        }
+        let t = self.store_tree(tree);
+        let message = format!(
+            "Merge pull request #{n} from {}/{}\n\n{}",
+            self.owner, pull.head, i.title
+        );
+        let merge = self.store_commit(t, vec![base.clone(), head], message);
+        self.refs
+            .insert(format!("heads/{}", pull.base), merge.clone());
+        let now = self.now.clone();
+        if let Some(i) = self.issue_mut(n) {
+            i.state = "closed".into();
+            i.closed_at = Some(now.clone());
+            i.updated_at = now.clone();
+            if let Some(p) = i.pull.as_mut() {
+                p.merged = true;
+                p.merged_at = Some(now);
+                p.merge_commit_sha = Some(merge.clone());
+            }
+        }
+        let payload = json!({"ref": format!("refs/heads/{}", pull.base), "before": base,
+                             "after": merge, "pusher": {"name": by}});
+        self.record("push", payload, by);
+        Ok(merge)
+    }
+
+    /// Records a `repository_dispatch` as GitHub delivers it to workflows.
+    pub(crate) fn dispatched(&mut self, event_type: &str, client_payload: Value, sender: &str) {
+        let payload = json!({"action": event_type, "branch": self.default_branch,
+                             "client_payload": client_payload});
+        self.record("repository_dispatch", payload, sender);
+    }
+
     /// Adds an issue as a person would; returns its number.
     pub fn add_issue(&mut self, title: &str, body: &str, labels: &[&str], user: &str) -> u64 {
         let number = self.issues.len() as u64 + 1;
@@ -444,6 +703,53 @@ impl State {
     }
 }
 
+/// Adds labels the repository does not have yet.
+pub(crate) fn ensure_labels(st: &mut State, labels: &[String]) {
+    for l in labels {
+        if !st.labels.iter().any(|x| x.eq_ignore_ascii_case(l)) {
+            st.labels.push(l.clone());
+        }
+    }
+}
+
+/// Whether commit `anc` is `of` or one of its ancestors.
+pub(crate) fn is_ancestor(st: &State, anc: &str, of: &str) -> bool {
+    ancestors(st, of).contains(anc)
+}
+
+/// `of` and every commit it descends from.
+pub(crate) fn ancestors(st: &State, of: &str) -> std::collections::BTreeSet<String> {
+    let mut todo = vec![of.to_owned()];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(c) = todo.pop() {
+        if seen.insert(c.clone()) {
+            if let Some(x) = st.commits.get(&c) {
+                todo.extend(x.parents.iter().cloned());
+            }
+        }
+    }
+    seen
+}
+
+/// The nearest common ancestor of two commits, as git's merge base.
+pub(crate) fn merge_base(st: &State, a: &str, b: &str) -> Option<String> {
+    let of_a = ancestors(st, a);
+    // Breadth first from `b`: the first commit `a` also reaches.
+    let mut queue = VecDeque::from([b.to_owned()]);
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(c) = queue.pop_front() {
+        if of_a.contains(&c) {
+            return Some(c);
+        }
+        if seen.insert(c.clone()) {
+            if let Some(x) = st.commits.get(&c) {
+                queue.extend(x.parents.iter().cloned());
+            }
+        }
+    }
+    None
+}
+
 /// A loopback listener on a random port, with `TCP_NODELAY` (Linux
 /// passes it on to the accepted connections).
 fn listener() -> std::net::TcpListener {
@@ -486,9 +792,23 @@ impl FakeGitHub {
                 let _ = req.as_reader().read_to_string(&mut body);
                 let method = req.method().to_string();
                 let url = req.url().to_owned();
-                let answer = {
+                let token = req
+                    .headers()
+                    .iter()
+                    .find(|h| h.field.equiv("authorization"))
+                    .map(|h| {
+                        let v = h.value.as_str();
+                        v.strip_prefix("Bearer ")
+                            .or_else(|| v.strip_prefix("token "))
+                            .unwrap_or(v)
+                            .trim()
+                            .to_owned()
+                    });
+                let answer = if method == "OPTIONS" {
+                    routes::preflight()
+                } else {
                     let mut state = st.lock().unwrap_or_else(|e| e.into_inner());
-                    routes::handle(&mut state, &method, &url, &body)
+                    routes::handle(&mut state, &method, &url, &body, token.as_deref())
                 };
                 let mut resp =
                     tiny_http::Response::from_string(answer.body).with_status_code(answer.status);

@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::{Answer, Exchange, Fault, Issue, Pull, State, merge, skeleton};
+use crate::{
+    Answer, Exchange, Fault, Issue, Pull, State, ancestors, ensure_labels, is_ancestor, merge,
+    merge_base, skeleton,
+};
 
 type Params = Vec<String>;
 
@@ -97,7 +100,66 @@ const TEMPLATES: &[(&str, &str, bool)] = &[
         "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
         false,
     ),
+    (
+        "GET",
+        "/repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+        false,
+    ),
+    ("GET", "/repos/{owner}/{repo}/assignees/{assignee}", false),
+    (
+        "GET",
+        "/repos/{owner}/{repo}/collaborators/{username}",
+        false,
+    ),
+    ("GET", "/repos/{owner}/{repo}/teams", false),
+    ("POST", "/repos/{owner}/{repo}/dispatches", false),
+    (
+        "PUT",
+        "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+        false,
+    ),
 ];
+
+/// GitHub's limit on an issue, pull request or comment body.
+const MAX_BODY_CHARS: usize = 65_536;
+/// GitHub's limits on a `repository_dispatch` (its REST description:
+/// "The maximum number of top-level properties is 10. The total size of
+/// the JSON payload must be less than 64KB", read as 64,000 bytes).
+const MAX_PAYLOAD_PROPERTIES: usize = 10;
+const MAX_PAYLOAD_BYTES: usize = 64_000;
+const MAX_EVENT_TYPE_CHARS: usize = 100;
+
+/// The headers GitHub's API sends a browser.
+const CORS: [(&str, &str); 2] = [
+    ("access-control-allow-origin", "*"),
+    (
+        "access-control-expose-headers",
+        "ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset",
+    ),
+];
+
+/// The answer to a browser's preflight request (`OPTIONS`), as GitHub's
+/// API gives it to any origin. Not logged: it is no API call.
+pub(crate) fn preflight() -> Answer {
+    let mut headers: Vec<(String, String)> = CORS
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    headers.push((
+        "access-control-allow-headers".into(),
+        "Authorization, Content-Type, If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since, Accept-Encoding, X-GitHub-OTP, X-Requested-With, User-Agent, X-GitHub-Api-Version, Accept".into(),
+    ));
+    headers.push((
+        "access-control-allow-methods".into(),
+        "GET, POST, PATCH, PUT, DELETE".into(),
+    ));
+    headers.push(("access-control-max-age".into(), "86400".into()));
+    Answer {
+        status: 204,
+        headers,
+        body: String::new(),
+    }
+}
 
 fn decode(s: &str) -> String {
     let b = s.as_bytes();
@@ -193,7 +255,47 @@ fn validation(message: &str, resource: &str, field: &str) -> Reply {
     )
 }
 
-pub(crate) fn handle(st: &mut State, method: &str, url: &str, body: &str) -> Answer {
+/// GitHub's 422 for a body over 65,536 characters, on the routes that
+/// take one.
+fn body_too_long(template: &str, b: &Value) -> Option<Reply> {
+    let resource = match template {
+        "/repos/{owner}/{repo}/issues" | "/repos/{owner}/{repo}/issues/{issue_number}" => "Issue",
+        "/repos/{owner}/{repo}/pulls" | "/repos/{owner}/{repo}/pulls/{pull_number}" => {
+            "PullRequest"
+        }
+        "/repos/{owner}/{repo}/issues/{issue_number}/comments"
+        | "/repos/{owner}/{repo}/issues/comments/{comment_id}" => "IssueComment",
+        _ => return None,
+    };
+    let chars = b["body"].as_str()?.chars().count();
+    (chars > MAX_BODY_CHARS).then(|| {
+        validation(
+            &format!("body is too long (maximum is {MAX_BODY_CHARS} characters)"),
+            resource,
+            "body",
+        )
+    })
+}
+
+/// GitHub's 422 for assignees who cannot be assigned in the repository.
+fn unassignable(st: &State, assignees: &[String]) -> Option<Reply> {
+    let bad: Vec<&String> = assignees.iter().filter(|a| !st.assignable(a)).collect();
+    (!bad.is_empty()).then(|| {
+        ok(
+            422,
+            json!({"message": "Validation Failed", "documentation_url": "https://docs.github.com/rest/issues/issues#create-an-issue",
+                   "errors": bad.iter().map(|a| json!({"value": a, "resource": "Issue", "field": "assignees", "code": "invalid"})).collect::<Vec<_>>()}),
+        )
+    })
+}
+
+pub(crate) fn handle(
+    st: &mut State,
+    method: &str,
+    url: &str,
+    body: &str,
+    token: Option<&str>,
+) -> Answer {
     let (full_path, q) = url.split_once('?').unwrap_or((url, ""));
     let prefix = st.api_prefix.clone();
     let path = full_path
@@ -244,7 +346,8 @@ pub(crate) fn handle(st: &mut State, method: &str, url: &str, body: &str) -> Ans
                 {
                     error(404, "Not Found")
                 } else {
-                    let r = dispatch(st, method, t, &p[2..], &q, request.as_ref(), path);
+                    let user = st.user_of(token);
+                    let r = dispatch(st, method, t, &p[2..], &q, request.as_ref(), path, &user);
                     if method != "GET" && (200..300).contains(&r.status) {
                         st.writes += 1;
                         if let Some(i) = st.faults.lost_answer.iter().position(|x| x == t) {
@@ -281,6 +384,7 @@ pub(crate) fn handle(st: &mut State, method: &str, url: &str, body: &str) -> Ans
             "2022-11-28".to_owned(),
         ),
     ];
+    headers.extend(CORS.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
     headers.extend(reply.headers.iter().cloned());
     st.log.push(Exchange {
         method: method.to_owned(),
@@ -407,6 +511,8 @@ fn pr_json(st: &State, i: &Issue, key: &str) -> Value {
         teams: vec![],
         reviewed_by: vec![],
         merged: false,
+        merged_at: None,
+        merge_commit_sha: None,
         unresolved: 0,
     });
     let n = i.number;
@@ -441,7 +547,7 @@ fn pr_json(st: &State, i: &Issue, key: &str) -> Value {
             "assignees": [], "assignee": null, "milestone": null,
             "head": side(&p.head, "head"), "base": side(&p.base, "base"),
             "created_at": i.created_at, "updated_at": i.updated_at, "closed_at": i.closed_at,
-            "merged_at": null, "merge_commit_sha": null, "draft": false, "merged": p.merged,
+            "merged_at": p.merged_at, "merge_commit_sha": p.merge_commit_sha, "draft": false, "merged": p.merged,
             "author_association": "MEMBER", "auto_merge": null, "active_lock_reason": null,
         }),
     )
@@ -511,22 +617,6 @@ fn resolve(st: &State, r: &str) -> Option<String> {
         .or_else(|| st.commits.contains_key(r).then(|| r.to_owned()))
 }
 
-fn is_ancestor(st: &State, anc: &str, of: &str) -> bool {
-    let mut todo = vec![of.to_owned()];
-    let mut seen = std::collections::BTreeSet::new();
-    while let Some(c) = todo.pop() {
-        if c == anc {
-            return true;
-        }
-        if seen.insert(c.clone()) {
-            if let Some(x) = st.commits.get(&c) {
-                todo.extend(x.parents.iter().cloned());
-            }
-        }
-    }
-    false
-}
-
 fn page(st: &State, path: &str, q: &BTreeMap<String, String>, items: Vec<Value>) -> Reply {
     let per = q
         .get("per_page")
@@ -591,14 +681,6 @@ fn strs(v: Option<&Value>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn ensure_labels(st: &mut State, labels: &[String]) {
-    for l in labels {
-        if !st.labels.iter().any(|x| x.eq_ignore_ascii_case(l)) {
-            st.labels.push(l.clone());
-        }
-    }
-}
-
 fn base64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
@@ -620,7 +702,7 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
-#[allow(clippy::too_many_lines)]
+#[allow(clippy::too_many_lines, clippy::too_many_arguments)]
 fn dispatch(
     st: &mut State,
     method: &str,
@@ -629,9 +711,13 @@ fn dispatch(
     q: &BTreeMap<String, String>,
     body: Option<&Value>,
     path: &str,
+    actor: &str,
 ) -> Reply {
     let empty = json!({});
     let b = body.unwrap_or(&empty);
+    if let Some(refused) = body_too_long(t, b) {
+        return refused;
+    }
     let num = |i: usize| p.get(i).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
     let now = st.now.clone();
     match (method, t) {
@@ -820,16 +906,52 @@ fn dispatch(
             let (Some(bs), Some(hs)) = (resolve(st, base), resolve(st, head)) else {
                 return error(404, "Not Found");
             };
+            // Three dots: what `head` has since the merge base, as git
+            // and GitHub count it.
+            let Some(mb) = merge_base(st, &bs, &hs) else {
+                return error(404, "Not Found");
+            };
+            let (of_base, of_head) = (ancestors(st, &bs), ancestors(st, &hs));
+            let ahead: Vec<&String> = of_head.iter().filter(|c| !of_base.contains(*c)).collect();
+            let behind = of_base.iter().filter(|c| !of_head.contains(*c)).count();
+            // Oldest first, along the first-parent line where it applies.
             let mut chain = Vec::new();
             let mut cur = Some(hs.clone());
             while let Some(c) = cur {
-                if is_ancestor(st, &c, &bs) {
+                if of_base.contains(&c) {
                     break;
                 }
                 chain.push(c.clone());
                 cur = st.commits.get(&c).and_then(|x| x.parents.first().cloned());
             }
+            for c in &ahead {
+                if !chain.contains(c) {
+                    chain.push((*c).clone());
+                }
+            }
             chain.reverse();
+            let status = match (ahead.len(), behind) {
+                (0, 0) => "identical",
+                (_, 0) => "ahead",
+                (0, _) => "behind",
+                _ => "diverged",
+            };
+            let (before, after) = (st.files_at(&mb), st.files_at(&hs));
+            let mut files = Vec::new();
+            let paths: std::collections::BTreeSet<&String> =
+                before.keys().chain(after.keys()).collect();
+            for path_ in paths {
+                let change = match (before.get(path_), after.get(path_)) {
+                    (None, Some(_)) => "added",
+                    (Some(_), None) => "removed",
+                    (Some(a), Some(c)) if a != c => "modified",
+                    _ => continue,
+                };
+                let s_ = crate::sha("blob", after.get(path_).map_or("", String::as_str));
+                files.push(json!({"sha": s_, "filename": path_, "status": change, "additions": 1, "deletions": 0, "changes": 1,
+                                  "blob_url": html(st, &format!("/blob/{s_}/{path_}")), "raw_url": html(st, &format!("/raw/{s_}/{path_}")),
+                                  "contents_url": api(st, &format!("/contents/{path_}"))}));
+            }
             let commits: Vec<Value> = chain.iter().map(|c| commit_json(st, c)).collect();
             ok(
                 200,
@@ -837,9 +959,9 @@ fn dispatch(
                     &skeleton("GET /repos/{owner}/{repo}/compare/{basehead} 200"),
                     json!({"url": api(st, &format!("/compare/{}", p[0])), "html_url": html(st, &format!("/compare/{}", p[0])),
                            "permalink_url": html(st, "/compare/x"), "diff_url": html(st, "/compare/x.diff"), "patch_url": html(st, "/compare/x.patch"),
-                           "base_commit": commit_json(st, &bs), "merge_base_commit": commit_json(st, &bs),
-                           "status": if chain.is_empty() { "identical" } else { "ahead" },
-                           "ahead_by": chain.len(), "behind_by": 0, "total_commits": chain.len(), "commits": commits, "files": []}),
+                           "base_commit": commit_json(st, &bs), "merge_base_commit": commit_json(st, &mb),
+                           "status": status, "ahead_by": ahead.len(), "behind_by": behind,
+                           "total_commits": ahead.len(), "commits": commits, "files": files}),
                 ),
             )
         }
@@ -910,7 +1032,7 @@ fn dispatch(
             }
             let number = st.issues.len() as u64 + 1;
             let unresolved = st.faults.unresolved_node_after_pr;
-            let bot = st.bot.clone();
+            let bot = actor.to_owned();
             st.issues.push(Issue {
                 number,
                 title: b["title"].as_str().unwrap_or_default().to_owned(),
@@ -930,6 +1052,8 @@ fn dispatch(
                     teams: vec![],
                     reviewed_by: vec![],
                     merged: false,
+                    merged_at: None,
+                    merge_commit_sha: None,
                     unresolved,
                 }),
             });
@@ -973,6 +1097,24 @@ fn dispatch(
             )
         }
         ("POST", "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers") => {
+            let (users, teams) = (strs(b.get("reviewers")), strs(b.get("team_reviewers")));
+            let author = st.issue(num(0)).map(|i| i.user.clone()).unwrap_or_default();
+            if users.iter().any(|u| u.eq_ignore_ascii_case(&author)) {
+                return error(422, "Review cannot be requested from pull request author.");
+            }
+            let no_access = users.iter().any(|u| !st.assignable(u))
+                || teams
+                    .iter()
+                    .any(|t| !st.teams.iter().any(|x| x.eq_ignore_ascii_case(t)));
+            if no_access {
+                let repo = st.full_name();
+                return error(
+                    422,
+                    &format!(
+                        "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the {repo} repository."
+                    ),
+                );
+            }
             let Some(i) = st.issue_mut(num(0)).filter(|i| i.pull.is_some()) else {
                 return error(404, "Not Found");
             };
@@ -981,12 +1123,12 @@ fn dispatch(
                 pull.unresolved -= 1;
                 return unresolved(num(0));
             }
-            for r in strs(b.get("reviewers")) {
+            for r in users {
                 if !pull.reviewers.contains(&r) {
                     pull.reviewers.push(r);
                 }
             }
-            for r in strs(b.get("team_reviewers")) {
+            for r in teams {
                 if !pull.teams.contains(&r) {
                     pull.teams.push(r);
                 }
@@ -1064,10 +1206,16 @@ fn dispatch(
                 })
                 .unwrap_or_default();
             let since = q.get("since").cloned();
+            let creator = q.get("creator").cloned();
             let mut list: Vec<&Issue> = st
                 .issues
                 .iter()
                 .filter(|i| state == "all" || i.state == state)
+                .filter(|i| {
+                    creator
+                        .as_ref()
+                        .is_none_or(|c| i.user.eq_ignore_ascii_case(c))
+                })
                 .filter(|i| {
                     want.iter()
                         .all(|w| i.labels.iter().any(|l| l.eq_ignore_ascii_case(w)))
@@ -1080,9 +1228,11 @@ fn dispatch(
         }
         ("POST", "/repos/{owner}/{repo}/issues") => {
             let labels = strs(b.get("labels"));
+            if let Some(refused) = unassignable(st, &strs(b.get("assignees"))) {
+                return refused;
+            }
             ensure_labels(st, &labels);
-            let bot = st.bot.clone();
-            let number = st.add_issue(b["title"].as_str().unwrap_or_default(), "", &[], &bot);
+            let number = st.add_issue(b["title"].as_str().unwrap_or_default(), "", &[], actor);
             if let Some(i) = st.issue_mut(number) {
                 i.body = b["body"].as_str().map(str::to_owned);
                 i.labels = labels;
@@ -1099,9 +1249,16 @@ fn dispatch(
             None => error(404, "Not Found"),
         },
         ("PATCH", "/repos/{owner}/{repo}/issues/{issue_number}") => {
+            let assignees = b.get("assignees").map(|a| strs(Some(a)));
+            if let Some(refused) = assignees.as_ref().and_then(|a| unassignable(st, a)) {
+                return refused;
+            }
             let Some(i) = st.issue_mut(num(0)) else {
                 return error(404, "Not Found");
             };
+            if let Some(a) = assignees {
+                i.assignees = a;
+            }
             let labels = b.get("labels").map(|l| strs(Some(l)));
             if labels.is_some() {
                 if let Some(pull) = i.pull.as_mut() {
@@ -1172,8 +1329,7 @@ fn dispatch(
             if st.issue(num(0)).is_none() {
                 return error(404, "Not Found");
             }
-            let bot = st.bot.clone();
-            let id = st.add_comment(num(0), b["body"].as_str().unwrap_or_default(), &bot);
+            let id = st.add_comment(num(0), b["body"].as_str().unwrap_or_default(), actor);
             if let Some(i) = st.issue_mut(num(0)) {
                 i.updated_at = now;
             }
@@ -1231,10 +1387,15 @@ fn dispatch(
             )
         }
         ("POST", "/repos/{owner}/{repo}/issues/{issue_number}/assignees") => {
+            // GitHub leaves out, silently, whoever cannot be assigned.
+            let wanted: Vec<String> = strs(b.get("assignees"))
+                .into_iter()
+                .filter(|a| st.assignable(a))
+                .collect();
             let Some(i) = st.issue_mut(num(0)) else {
                 return error(404, "Not Found");
             };
-            for a in strs(b.get("assignees")) {
+            for a in wanted {
                 if !i.assignees.contains(&a) {
                     i.assignees.push(a);
                 }
@@ -1258,13 +1419,21 @@ fn dispatch(
                 })
                 .filter(|r| created.as_ref().is_none_or(|c| r.created_at.get(..10).unwrap_or("") >= c.as_str()))
                 .map(|r| {
+                    let sk = skeleton("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs 200");
+                    let head_repo = r.head_repository.clone().unwrap_or_else(|| st.full_name());
+                    let repo_of = |full: &str, which: &str| {
+                        merge(&sk[which], json!({"full_name": full, "name": full.split_once('/').map_or("", |x| x.1),
+                                                  "owner": {"login": full.split_once('/').map_or("", |x| x.0)}}))
+                    };
                     merge(
-                        &skeleton("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs 200"),
+                        &sk,
                         json!({"id": r.id, "node_id": format!("WFR_{}", r.id), "name": null, "head_branch": r.head_branch,
-                               "head_sha": "0000000000000000000000000000000000000000", "path": format!(".github/workflows/{}", r.workflow),
-                               "run_number": r.id, "event": "push", "status": r.status, "conclusion": r.conclusion,
+                               "head_sha": r.head_sha, "path": format!(".github/workflows/{}", r.workflow),
+                               "run_number": r.id, "event": r.event, "status": r.status, "conclusion": r.conclusion,
                                "workflow_id": 7, "url": api(st, &format!("/actions/runs/{}", r.id)),
                                "html_url": html(st, &format!("/actions/runs/{}", r.id)),
+                               "head_repository": repo_of(&head_repo, "head_repository"),
+                               "repository": repo_of(&st.full_name(), "repository"),
                                "created_at": r.created_at, "updated_at": r.updated_at}),
                     )
                 })
@@ -1290,7 +1459,7 @@ fn dispatch(
                                "url": api(st, &format!("/check-runs/{}", c.id)), "html_url": html(st, &format!("/runs/{}", c.id)),
                                "details_url": html(st, &format!("/runs/{}", c.id)), "status": "completed",
                                "conclusion": c.conclusion, "started_at": c.completed_at, "completed_at": c.completed_at,
-                               "name": c.name, "check_suite": {"id": 1}, "app": null, "pull_requests": [],
+                               "name": c.name, "check_suite": {"id": 1}, "app": app_json(st, &c.app), "pull_requests": [],
                                "output": {"title": null, "summary": null, "text": null, "annotations_count": 0, "annotations_url": api(st, "/check-runs/0/annotations")}}),
                     )
                 })
@@ -1312,14 +1481,143 @@ fn dispatch(
                         json!({"url": api(st, &format!("/statuses/{}", s.sha)), "avatar_url": null, "id": s.id,
                                "node_id": format!("SC_{}", s.id), "state": s.state, "description": null,
                                "target_url": s.target_url, "context": s.context, "created_at": s.updated_at,
-                               "updated_at": s.updated_at, "creator": user(st, "ci-bot")}),
+                               "updated_at": s.updated_at, "creator": user(st, &s.creator)}),
                     )
                 })
                 .collect();
             page(st, path, q, items)
         }
+        ("GET", "/repos/{owner}/{repo}/actions/runs/{run_id}/jobs") => {
+            let Some(r) = st.runs.iter().find(|r| r.id == num(0)).cloned() else {
+                return error(404, "Not Found");
+            };
+            let jobs: Vec<Value> = r
+                .jobs
+                .iter()
+                .map(|j| {
+                    merge(
+                        &skeleton("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs 200"),
+                        json!({"id": j.id, "run_id": r.id, "run_url": api(st, &format!("/actions/runs/{}", r.id)),
+                               "node_id": format!("J_{}", j.id), "head_sha": r.head_sha, "head_branch": r.head_branch,
+                               "url": api(st, &format!("/actions/jobs/{}", j.id)),
+                               "html_url": html(st, &format!("/actions/runs/{}/job/{}", r.id, j.id)),
+                               "status": "completed", "conclusion": j.conclusion, "created_at": r.created_at,
+                               "started_at": r.created_at, "completed_at": j.completed_at, "name": j.name,
+                               "steps": [], "check_run_url": api(st, &format!("/check-runs/{}", j.id)),
+                               "labels": ["ubuntu-24.04"], "runner_id": null, "runner_name": null,
+                               "runner_group_id": null, "runner_group_name": null, "workflow_name": r.workflow}),
+                    )
+                })
+                .collect();
+            ok(200, json!({"total_count": jobs.len(), "jobs": jobs}))
+        }
+        ("GET", "/repos/{owner}/{repo}/assignees/{assignee}") => {
+            if st.assignable(&p[0]) {
+                no_content()
+            } else {
+                error(404, "Not Found")
+            }
+        }
+        ("GET", "/repos/{owner}/{repo}/collaborators/{username}") => {
+            if st.assignable(&p[0]) {
+                no_content()
+            } else {
+                error(404, "Not Found")
+            }
+        }
+        ("GET", "/repos/{owner}/{repo}/teams") => {
+            if !st.teams_visible {
+                return error(403, "Resource not accessible by integration");
+            }
+            let items = st.teams.clone().iter().map(|t| team(st, t)).collect();
+            page(st, path, q, items)
+        }
+        ("POST", "/repos/{owner}/{repo}/dispatches") => {
+            let event_type = b["event_type"].as_str().unwrap_or_default().to_owned();
+            if event_type.is_empty() || event_type.chars().count() > MAX_EVENT_TYPE_CHARS {
+                return validation(
+                    &format!("event_type must be 1 to {MAX_EVENT_TYPE_CHARS} characters"),
+                    "RepositoryDispatch",
+                    "event_type",
+                );
+            }
+            let payload = b
+                .get("client_payload")
+                .cloned()
+                .unwrap_or_else(|| json!({}));
+            let Some(props) = payload.as_object() else {
+                return validation(
+                    "client_payload must be an object",
+                    "RepositoryDispatch",
+                    "client_payload",
+                );
+            };
+            if props.len() > MAX_PAYLOAD_PROPERTIES {
+                return validation(
+                    &format!(
+                        "client_payload has {} top-level properties; the maximum is {MAX_PAYLOAD_PROPERTIES}",
+                        props.len()
+                    ),
+                    "RepositoryDispatch",
+                    "client_payload",
+                );
+            }
+            let size = payload.to_string().len();
+            if size >= MAX_PAYLOAD_BYTES {
+                return validation(
+                    &format!("client_payload is {size} bytes; it must be less than 64KB"),
+                    "RepositoryDispatch",
+                    "client_payload",
+                );
+            }
+            st.dispatched(&event_type, payload, actor);
+            no_content()
+        }
+        ("PUT", "/repos/{owner}/{repo}/pulls/{pull_number}/merge") => {
+            let Some(i) = st.issue(num(0)).filter(|i| i.pull.is_some()).cloned() else {
+                return error(404, "Not Found");
+            };
+            if i.state != "open" {
+                return error(405, "Pull Request is not mergeable");
+            }
+            let head = i.pull.as_ref().and_then(|x| resolve(st, &x.head));
+            if let Some(want) = b["sha"].as_str() {
+                if head.as_deref() != Some(want) {
+                    return error(
+                        409,
+                        "Head branch was modified. Review and try the merge again.",
+                    );
+                }
+            }
+            match st.merge(num(0), actor) {
+                Ok(sha) => ok(
+                    200,
+                    json!({"sha": sha, "merged": true, "message": "Pull Request successfully merged"}),
+                ),
+                Err(e) => error(405, &e),
+            }
+        }
         _ => error(404, "Not Found"),
     }
+}
+
+/// A 204 with no body.
+fn no_content() -> Reply {
+    Reply {
+        status: 204,
+        body: None,
+        headers: Vec::new(),
+    }
+}
+
+/// A GitHub App as check runs name it.
+fn app_json(st: &State, slug: &str) -> Value {
+    let b = &st.base;
+    json!({"id": slug.len() as u64 * 31, "slug": slug, "node_id": format!("A_{slug}"),
+           "client_id": format!("Iv1.{slug}"), "owner": user(st, &st.owner), "name": slug,
+           "description": null, "external_url": format!("{b}/apps/{slug}"),
+           "html_url": format!("{b}/apps/{slug}"), "created_at": "2026-01-01T00:00:00Z",
+           "updated_at": "2026-01-01T00:00:00Z", "permissions": {"checks": "write"}, "events": ["check_run"]})
 }
 
 fn unresolved(n: u64) -> Reply {

@@ -176,3 +176,245 @@ fn refs_only_fast_forward_and_pull_requests_are_unique_per_head() {
         1
     );
 }
+
+/// Checks every answer the fake gave against GitHub's REST description,
+/// refusals included (`tests/github-spec/validate.mjs`).
+fn validate(gh: &FakeGitHub) {
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../github-spec");
+    assert!(
+        spec.join("node_modules/@octokit/openapi").exists(),
+        "run `npm ci` in tests/github-spec first"
+    );
+    let port = gh.url.rsplit(':').next().unwrap_or("0").to_owned();
+    let log = std::env::temp_dir().join(format!("fake-github-{port}.jsonl"));
+    std::fs::write(&log, gh.state().log_jsonl()).unwrap();
+    let out = std::process::Command::new("node")
+        .arg(spec.join("validate.mjs"))
+        .arg(&log)
+        .current_dir(&spec)
+        .output()
+        .expect("node");
+    let _ = std::fs::remove_file(&log);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn json(body: &str) -> serde_json::Value {
+    serde_json::from_str(body).unwrap()
+}
+
+#[test]
+fn an_assignee_without_access_is_refused_as_github_refuses_it() {
+    let gh = FakeGitHub::start();
+    gh.state()
+        .collaborators
+        .insert("senior-dev".into(), fake_github::Permission::Read);
+    let (s, _, b) = call(
+        &gh,
+        "POST",
+        "/repos/acme/app/issues",
+        r#"{"title":"t","assignees":["senior-dev","acme-leadership"]}"#,
+    );
+    assert_eq!(s, 422);
+    let b = json(&b);
+    assert_eq!(b["message"], "Validation Failed");
+    assert_eq!(b["errors"][0]["field"], "assignees");
+    assert_eq!(b["errors"][0]["code"], "invalid");
+    assert_eq!(b["errors"][0]["value"], "acme-leadership");
+    assert!(gh.state().plain_issues().is_empty(), "nothing half made");
+    assert_eq!(
+        call(&gh, "GET", "/repos/acme/app/assignees/senior-dev", "").0,
+        204
+    );
+    assert_eq!(
+        call(&gh, "GET", "/repos/acme/app/assignees/someone", "").0,
+        404
+    );
+    // Adding assignees drops, silently, who cannot be assigned.
+    let (s, _, _) = call(&gh, "POST", "/repos/acme/app/issues", r#"{"title":"t"}"#);
+    assert_eq!(s, 201);
+    let (s, _, b) = call(
+        &gh,
+        "POST",
+        "/repos/acme/app/issues/1/assignees",
+        r#"{"assignees":["someone","senior-dev"]}"#,
+    );
+    assert_eq!(s, 201);
+    assert_eq!(json(&b)["assignees"].as_array().unwrap().len(), 1);
+    validate(&gh);
+}
+
+#[test]
+fn a_review_from_a_reader_without_access_is_refused_whole() {
+    let gh = FakeGitHub::start();
+    {
+        let mut st = gh.state();
+        st.collaborators
+            .insert("alice".into(), fake_github::Permission::Read);
+        st.teams.push("leadership".into());
+        st.push("main", &[("x.md", "x\n")], "x");
+        let main = st.refs["heads/main"].clone();
+        let c = st.commit_files(Some(&main), &[("y.md", "y\n")], "y");
+        st.refs.insert("heads/b".into(), c);
+    }
+    let pr = r#"{"title":"t","head":"b","base":"main","body":"x"}"#;
+    assert_eq!(call(&gh, "POST", "/repos/acme/app/pulls", pr).0, 201);
+    let (s, _, b) = call(
+        &gh,
+        "POST",
+        "/repos/acme/app/pulls/1/requested_reviewers",
+        r#"{"reviewers":["alice"],"team_reviewers":["board"]}"#,
+    );
+    assert_eq!(s, 422);
+    assert!(
+        json(&b)["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Reviews may only be requested from collaborators.")
+    );
+    let pull = gh.state().issue(1).unwrap().pull.clone().unwrap();
+    assert!(
+        pull.reviewers.is_empty() && pull.teams.is_empty(),
+        "none asked"
+    );
+    let (s, _, _) = call(
+        &gh,
+        "POST",
+        "/repos/acme/app/pulls/1/requested_reviewers",
+        r#"{"reviewers":["alice"],"team_reviewers":["leadership"]}"#,
+    );
+    assert_eq!(s, 201);
+    // The default token may not list a repository's teams.
+    assert_eq!(call(&gh, "GET", "/repos/acme/app/teams", "").0, 403);
+    gh.state().teams_visible = true;
+    let (s, _, b) = call(&gh, "GET", "/repos/acme/app/teams", "");
+    assert_eq!(s, 200);
+    assert_eq!(json(&b)[0]["slug"], "leadership");
+    validate(&gh);
+}
+
+#[test]
+fn bodies_over_65536_characters_are_refused() {
+    let gh = FakeGitHub::start();
+    let long = "é".repeat(65_537);
+    let issue = serde_json::json!({"title": "t", "body": long}).to_string();
+    let (s, _, b) = call(&gh, "POST", "/repos/acme/app/issues", &issue);
+    assert_eq!(s, 422);
+    assert!(b.contains("body is too long (maximum is 65536 characters)"));
+    let fits = serde_json::json!({"title": "t", "body": "é".repeat(65_536)}).to_string();
+    assert_eq!(call(&gh, "POST", "/repos/acme/app/issues", &fits).0, 201);
+    let comment = serde_json::json!({"body": "x".repeat(65_537)}).to_string();
+    assert_eq!(
+        call(&gh, "POST", "/repos/acme/app/issues/1/comments", &comment).0,
+        422
+    );
+    validate(&gh);
+}
+
+#[test]
+fn a_dispatch_over_github_s_limits_is_refused_and_one_within_them_recorded() {
+    let gh = FakeGitHub::start();
+    let send = |body: serde_json::Value| {
+        call(&gh, "POST", "/repos/acme/app/dispatches", &body.to_string()).0
+    };
+    let eleven: serde_json::Map<String, serde_json::Value> =
+        (0..11).map(|k| (format!("k{k}"), k.into())).collect();
+    assert_eq!(
+        send(serde_json::json!({"event_type": "postmortem", "client_payload": eleven})),
+        422
+    );
+    assert_eq!(
+        send(
+            serde_json::json!({"event_type": "postmortem", "client_payload": {"document": "x".repeat(64_000)}})
+        ),
+        422
+    );
+    assert_eq!(
+        send(serde_json::json!({"event_type": "x".repeat(101)})),
+        422
+    );
+    assert!(gh.state().events.is_empty());
+    assert_eq!(
+        send(
+            serde_json::json!({"event_type": "postmortem", "client_payload": {"document": "# d\n"}})
+        ),
+        204
+    );
+    let st = gh.state();
+    assert_eq!(st.events.len(), 1);
+    assert_eq!(st.events[0].name, "repository_dispatch");
+    assert_eq!(st.events[0].payload["client_payload"]["document"], "# d\n");
+    // Not validated: the requests refused here break GitHub's REST
+    // description on purpose (its maxProperties and maxLength), which is
+    // why GitHub refuses them.
+}
+
+#[test]
+fn browsers_get_github_s_cors_answers() {
+    let gh = FakeGitHub::start();
+    let (s, h, _) = call(&gh, "OPTIONS", "/repos/acme/app/dispatches", "");
+    assert_eq!(s, 204);
+    assert_eq!(header(&h, "access-control-allow-origin"), Some("*"));
+    assert!(
+        header(&h, "access-control-allow-headers")
+            .unwrap()
+            .contains("Authorization")
+    );
+    let (_, h, _) = call(&gh, "GET", "/repos/acme/app", "");
+    assert_eq!(header(&h, "access-control-allow-origin"), Some("*"));
+    assert!(
+        gh.state().log.iter().all(|e| e.method != "OPTIONS"),
+        "not an API call"
+    );
+}
+
+#[test]
+fn a_person_merges_with_a_merge_commit_and_compare_says_what_contains_it() {
+    let gh = FakeGitHub::start();
+    let base = {
+        let mut st = gh.state();
+        let main = st.refs["heads/main"].clone();
+        let c = st.commit_files(Some(&main), &[("pm.md", "pm\n")], "pm");
+        st.refs.insert("heads/postmortem/INC-1".into(), c);
+        st.push("main", &[("other.md", "o\n")], "meanwhile");
+        main
+    };
+    let pr = r#"{"title":"t","head":"postmortem/INC-1","base":"main","body":"x"}"#;
+    assert_eq!(call(&gh, "POST", "/repos/acme/app/pulls", pr).0, 201);
+    let (s, _, b) = call(&gh, "PUT", "/repos/acme/app/pulls/1/merge", "{}");
+    assert_eq!(s, 200);
+    let merge = json(&b)["sha"].as_str().unwrap().to_owned();
+    let st = gh.state();
+    let files = st.files_at(&merge);
+    assert!(files.contains_key("pm.md") && files.contains_key("other.md"));
+    assert_eq!(st.events.last().unwrap().name, "push");
+    drop(st);
+    let (_, _, b) = call(&gh, "GET", "/repos/acme/app/pulls?state=closed", "");
+    assert_eq!(json(&b)[0]["merge_commit_sha"], merge.as_str());
+    let status = |a: &str, b: &str| {
+        json(
+            &call(
+                &gh,
+                "GET",
+                &format!("/repos/acme/app/compare/{a}...{b}"),
+                "",
+            )
+            .2,
+        )["status"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(status(&merge, "main"), "identical");
+    assert_eq!(status(&base, &merge), "ahead");
+    assert_eq!(status(&merge, &base), "behind");
+    assert_eq!(
+        call(&gh, "PUT", "/repos/acme/app/pulls/1/merge", "{}").0,
+        405
+    );
+    validate(&gh);
+}
