@@ -1,8 +1,9 @@
 //! The Action's API cost, counted from the fake GitHub's request log (not
-//! a timed test): requests per `open` (goal: 12 or fewer) and per `check`
-//! over 1,000 open fix issues (goal: pages plus at most one evidence
-//! lookup per fix that needs one), and the wall time of that check
-//! against the fake. Prints a Markdown snippet for BENCHMARKS.md.
+//! a timed test): requests per `open`, its checks before writing included,
+//! and per `check` over 1,000 open fix issues whose postmortems are on the
+//! default branch (each fix: its document, its landing, its results), and
+//! the wall time of that check against the fake. Prints a Markdown snippet
+//! for BENCHMARKS.md.
 //!
 //! ```text
 //! (cd tests/github-spec && npm ci)   # example payloads for the events
@@ -48,6 +49,24 @@ fn main() {
     let w2 = World::new();
     {
         let mut st = w2.gh.state();
+        // Every postmortem is on main (committed at once), its fix as the
+        // fix issue's record states it.
+        let mut docs = Vec::new();
+        for k in 0..FIXES {
+            let due = if k % 10 == 1 {
+                "2026-05-01"
+            } else {
+                "2026-07-01"
+            };
+            let doc = example_document()
+                .replace("INC-2026-0142", &format!("INC-2026-{k:04}"))
+                .replace("cold-start-p95.yml", &format!("fix-{k}.yml"))
+                .replace("2026-05-30", due);
+            docs.push((format!("runbooks/postmortems/2026-05-18-fix-{k}.md"), doc));
+        }
+        let files: Vec<(&str, &str)> = docs.iter().map(|(p, d)| (p.as_str(), d.as_str())).collect();
+        st.push("main", &files, "Postmortems");
+        let head = st.refs["heads/main"].clone();
         for k in 0..FIXES {
             let due = if k % 10 == 1 {
                 NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()
@@ -76,6 +95,7 @@ fn main() {
                 pull_request: Some(Target::Number(1)),
                 intake_issue: None,
                 zone: "UTC".into(),
+                unassignable_in: None,
             })
             .as_literal()
             .unwrap();
@@ -87,15 +107,16 @@ fn main() {
             );
             if k % 10 == 0 {
                 let id = st.id();
-                st.runs.push(WorkflowRun {
+                let mut run = WorkflowRun::completed(
                     id,
-                    workflow: format!("fix-{k}.yml"),
-                    head_branch: Some("main".into()),
-                    status: "completed".into(),
-                    conclusion: Some("success".into()),
-                    created_at: "2026-05-22T09:00:00Z".into(),
-                    updated_at: "2026-05-22T09:10:00Z".into(),
-                });
+                    &format!("fix-{k}.yml"),
+                    "main",
+                    &head,
+                    "success",
+                    "2026-05-22T09:10:00Z",
+                );
+                run.created_at = "2026-05-22T09:00:00Z".into();
+                st.runs.push(run);
             }
         }
     }
@@ -129,6 +150,8 @@ fn main() {
             .sum::<usize>()
     };
     let lookups = "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs";
+    let documents = "GET /repos/{owner}/{repo}/contents/{path}";
+    let landings = "GET /repos/{owner}/{repo}/pulls";
     let pages = "GET /repos/{owner}/{repo}/issues";
     let comments = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
     let comment_pages = "GET /repos/{owner}/{repo}/issues/comments";
@@ -142,10 +165,10 @@ fn main() {
     println!(
         "{profile} (after `npm ci` in `tests/github-spec`); binary and fake built with that profile.\n"
     );
-    println!("| run | requests | reads | writes | goal |");
+    println!("| run | requests | reads | writes | notes |");
     println!("|---|---|---|---|---|");
     println!(
-        "| `open`, first run (example postmortem: runbook + 1 ADR + index, team reviewer) | {} | {} | {} | ≤ 12 |",
+        "| `open`, first run (example postmortem: runbook + 1 ADR + index, team reviewer; 2 of its reads ask what GitHub would refuse) | {} | {} | {} | |",
         first.requests,
         first.requests - writes(&first_routes),
         writes(&first_routes),
@@ -159,10 +182,12 @@ fn main() {
         ("next day", &check2, &check2_routes, wall2),
     ] {
         println!(
-            "| `check` over {FIXES} open fix issues, {name} run: {} issue list pages, {} comment list pages, {} per-issue comment reads, {} evidence lookups | {} | {} | {} | pages + ≤ 1 lookup per fix needing one ({:.2} s wall) |",
+            "| `check` over {FIXES} open fix issues, {name} run: {} issue list pages, {} comment list pages, {} per-issue comment reads, {} document reads, {} landing lookups, {} result lookups | {} | {} | {} | {:.2} s wall |",
             count(routes, pages),
             count(routes, comment_pages),
             count(routes, comments),
+            count(routes, documents),
+            count(routes, landings),
             count(routes, lookups),
             out.requests,
             out.requests - writes(routes),
@@ -178,6 +203,6 @@ fn main() {
         "\nThe first run on a fresh intake issue does not look for the postmortem branch: it lists the tree of the runner's `GITHUB_SHA` (the default branch's head), reads only the files that exist (runbook, ADR; `index.md` is never read, it is written with `index.json`), looks for the fix issue, and labels the new PR in the same `PATCH` that links the fix issue. The re-run (a workflow re-run: `GITHUB_RUN_ATTEMPT=2`) reads everything as it is: the intake issue, the branch (compare), the PR and its reviews, the fix issue and the files on the branch."
     );
     println!(
-        "\nEach of the {FIXES} fixes is bound to its own workflow, so every open one needs its own lookup (fixes sharing a binding share one). The first check verifies 100 fixes (comment, label, close) and flags 100 overdue (label, comment); the next day's run writes nothing, skips the 100 verified, and reads the Action's earlier comments from the repository's comment list (pages), not issue by issue."
+        "\nEach of the {FIXES} fixes is bound to its own workflow, so every open one needs its own result lookup (fixes sharing a binding share one), and each unverified fix costs a read of its document on the checked branch (the record is compared with it) and, until the Action has recorded how the postmortem landed, a look for its merged pull request. The first check verifies 100 fixes (comment, label, close) and flags 100 overdue (label, comment); the next day's run writes nothing, skips the 100 verified, and reads the Action's earlier comments from the repository's comment list (pages), not issue by issue."
     );
 }

@@ -54,6 +54,8 @@ const M_REMINDER: &str = "reminder";
 const M_REOPENED: &str = "reopened";
 const M_NO_BLOCK: &str = "no-block";
 const M_TAMPERED: &str = "tampered";
+const M_DISAGREES: &str = "disagrees";
+const M_LANDED: &str = "landed";
 
 /// One of the Action's own comments on a fix issue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,31 +66,7 @@ pub struct BotComment {
     pub body: String,
 }
 
-/// One CI result the shell found for a binding: a workflow run, a check
-/// run or a commit status, read into the Action's own shape (octocrab's
-/// models mark some nullable fields as required).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CiResult {
-    /// `success` counts; anything else does not. For a commit status this
-    /// is its `state`, for runs their `conclusion`.
-    pub conclusion: Option<String>,
-    /// The branch the result is on (a run's `head_branch`; for statuses the
-    /// branch whose head the shell asked about).
-    pub branch: Option<String>,
-    /// When it completed (a status's `updated_at`).
-    pub completed_at: Option<DateTime<Utc>>,
-    /// Its web page.
-    pub html_url: String,
-}
-
-/// The result that proves a fix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Evidence {
-    /// When it passed.
-    pub completed_at: DateTime<Utc>,
-    /// Its web page.
-    pub html_url: String,
-}
+pub use crate::evidence::{CiResult, Evidence, JobResult, Landing};
 
 /// The fix as the postmortem document merged on the default branch states
 /// it: the authority the block is compared with, when the shell reads it.
@@ -127,6 +105,9 @@ pub struct FixIssueSnapshot {
     /// The fix as the merged document states it, when the shell read it.
     #[serde(default)]
     pub document_fix: Option<DocumentFix>,
+    /// How the postmortem reached the checked branch.
+    #[serde(default)]
+    pub landing: Landing,
 }
 
 /// Where one fix stands after this run.
@@ -152,9 +133,15 @@ pub enum FixState {
     Reopened,
     /// Closed by hand; left closed (no binding, or reopening is off).
     ClosedByHand,
-    /// The block was edited by hand or disagrees with the document.
+    /// The block was edited by hand.
     Tampered {
         /// Why.
+        reason: String,
+    },
+    /// The block disagrees with the postmortem document on the checked
+    /// branch: neither is taken over the other.
+    Disagrees {
+        /// Which parts of the fix differ.
         reason: String,
     },
     /// The issue has no block.
@@ -173,6 +160,7 @@ impl FixState {
             FixState::Reopened => "reopened: closed without evidence".into(),
             FixState::ClosedByHand => "closed by hand".into(),
             FixState::Tampered { .. } => "record edited by hand: not trusted".into(),
+            FixState::Disagrees { .. } => "record and merged document disagree".into(),
             FixState::NoBlock => "no record: not checked".into(),
         }
     }
@@ -205,32 +193,76 @@ pub struct CheckInput<'a> {
     pub check_branch: &'a str,
     /// The time of this run (the only clock the core sees).
     pub now: DateTime<Utc>,
+    /// This repository, `owner/name` (a fork's run does not count).
+    pub repository: &'a str,
     /// The fix issues.
     pub issues: &'a [FixIssueSnapshot],
 }
 
-/// The earliest passing result on `branch` completed at or after `since`.
-/// The earliest, so a fix that passed on time stays on time however many
-/// passes follow.
-pub fn select_evidence(
-    results: &[CiResult],
-    branch: &str,
-    since: DateTime<Utc>,
-) -> Option<Evidence> {
-    results
+/// The landing a comment of the Action's already recorded (so the shell
+/// need not look for the merged pull request again).
+pub fn landing_from_comments(bot_comments: &[BotComment]) -> Option<Landing> {
+    let prefix = format!("<!-- postmortem-action:{M_LANDED}:");
+    bot_comments.iter().find_map(|c| {
+        let rest = c.body.split(&prefix).nth(1)?;
+        let inner = rest.split(" -->").next()?;
+        let mut parts = inner.splitn(3, ':');
+        let sha = parts.next()?.to_owned();
+        let pull_request = parts.next()?.parse().ok()?;
+        let merged_at = DateTime::parse_from_rfc3339(parts.next()?)
+            .ok()?
+            .with_timezone(&Utc);
+        (!sha.is_empty() && sha.bytes().all(|b| b.is_ascii_hexdigit())).then_some(Landing::Merged {
+            sha,
+            pull_request,
+            merged_at,
+        })
+    })
+}
+
+/// What the shell reads for one fix issue besides its comments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToRead {
+    /// The postmortem document, on the checked branch: the fix it states
+    /// is compared with the record.
+    pub document: postmortem_model::RepoPath,
+    /// The postmortem branch, whose merged pull request is the landing.
+    pub branch: String,
+    /// The binding whose results to read, when it binds a test on the
+    /// checked branch.
+    pub binding: Option<TestBinding>,
+}
+
+/// What the shell must read for a fix issue: nothing for one verified
+/// already or without a trusted record; otherwise its document and, when
+/// its test is bound on `check_branch`, its landing and CI results.
+pub fn what_to_read(body: &str, labels: &[String], check_branch: &str) -> Option<ToRead> {
+    if labels
         .iter()
-        .filter(|r| r.conclusion.as_deref() == Some("success"))
-        .filter(|r| r.branch.as_deref() == Some(branch))
-        .filter_map(|r| {
-            r.completed_at
-                .filter(|t| *t >= since)
-                .map(|t| (t, &r.html_url))
-        })
-        .min_by_key(|(t, _)| *t)
-        .map(|(t, url)| Evidence {
-            completed_at: t,
-            html_url: url.clone(),
-        })
+        .any(|l| l.eq_ignore_ascii_case(VERIFIED_LABEL))
+    {
+        return None;
+    }
+    match fixissue::parse_block(body) {
+        BlockState::Sealed { block } => Some(ToRead {
+            binding: block.binding.filter(|b| b.branch() == check_branch),
+            document: block.document,
+            branch: block.branch,
+        }),
+        _ => None,
+    }
+}
+
+impl DocumentFix {
+    /// The fix a postmortem states.
+    pub fn of(pm: &postmortem_model::Postmortem) -> DocumentFix {
+        DocumentFix {
+            level: pm.fix.level,
+            owner: pm.fix.owner.clone(),
+            due: pm.fix.due,
+            binding: pm.fix.test.binding.clone(),
+        }
+    }
 }
 
 /// The binding whose CI results the shell must look up for a fix issue,
@@ -278,7 +310,7 @@ pub fn plan(input: &CheckInput<'_>) -> (Plan, Vec<FixReport>) {
 
     for (_, _, _, i) in order {
         let issue = &input.issues[i];
-        let mut outcome = decide(issue, input.check_branch, input.now, zone, config);
+        let mut outcome = decide(issue, input, zone, config);
         let cost = outcome.operations.len();
         if cost > 0 && used + cost > config.operations_budget {
             deferred += 1;
@@ -298,11 +330,16 @@ pub fn plan(input: &CheckInput<'_>) -> (Plan, Vec<FixReport>) {
         .count();
     let tampered = reports
         .iter()
-        .filter(|r| matches!(r.state, FixState::Tampered { .. }))
+        .filter(|r| {
+            matches!(
+                r.state,
+                FixState::Tampered { .. } | FixState::Disagrees { .. }
+            )
+        })
         .count();
     if tampered > 0 {
         plan.fail(format!(
-            "{tampered} fix issue(s) have a hand-edited record the Action does not trust"
+            "{tampered} fix issue(s) have a record the Action does not trust (edited by hand, or not what the merged document says)"
         ));
     }
     if overdue > 0 && config.fail_on_overdue {
@@ -336,11 +373,11 @@ struct Outcome {
 
 fn decide(
     issue: &FixIssueSnapshot,
-    check_branch: &str,
-    now: DateTime<Utc>,
+    input: &CheckInput<'_>,
     zone: DueZone,
     config: &Config,
 ) -> Outcome {
+    let (check_branch, now) = (input.check_branch, input.now);
     let mut out = Outcome {
         operations: Vec::new(),
         annotations: Vec::new(),
@@ -400,17 +437,7 @@ fn decide(
             doc.due,
             doc.binding.as_ref(),
         ) {
-            let reason = d.to_string();
-            let fingerprint = fixissue::fingerprint(&format!("{}{reason}", block.digest()));
-            out.report.block = None;
-            report_tampered(
-                issue,
-                &mut out,
-                Some(&block),
-                &reason,
-                &fingerprint,
-                &commented,
-            );
+            report_disagreement(issue, &mut out, &block, &d.to_string(), &commented);
             return out;
         }
     }
@@ -433,8 +460,40 @@ fn decide(
             ));
         }
     }
-    let evidence =
-        binding_ok.and_then(|b| select_evidence(&issue.results, b.branch(), issue.created_at));
+    let evidence = binding_ok.and_then(|b| {
+        crate::evidence::select(
+            &crate::evidence::Context {
+                binding: b,
+                landing: &issue.landing,
+                opened_at: issue.created_at,
+                repository: input.repository,
+            },
+            &issue.results,
+        )
+    });
+    // Once the postmortem is merged, the owner learns what counts from now.
+    if let Landing::Merged {
+        sha,
+        pull_request,
+        merged_at,
+    } = &issue.landing
+    {
+        let kind = format!(
+            "{M_LANDED}:{sha}:{pull_request}:{}",
+            merged_at.format("%Y-%m-%dT%H:%M:%SZ")
+        );
+        if issue.open && binding_ok.is_some() && !commented(&kind) && evidence.is_none() {
+            out.operations.push(Operation::Comment {
+                target,
+                body: Text::lit(format!(
+                    "{}\nThe postmortem was merged in #{pull_request} (`{}`). From now on its test counts when it passes on `{}` on a commit that contains that merge.",
+                    marker(&kind),
+                    sha.get(..7).unwrap_or(sha),
+                    neutralise(check_branch)
+                )),
+            });
+        }
+    }
     out.report.evidence = evidence.clone();
     let end_of_due = zone.end_of_day(block.due);
 
@@ -643,6 +702,42 @@ fn report_tampered(
     ));
 }
 
+fn report_disagreement(
+    issue: &FixIssueSnapshot,
+    out: &mut Outcome,
+    block: &FixBlock,
+    reason: &str,
+    commented: &dyn Fn(&str) -> bool,
+) {
+    out.report.state = FixState::Disagrees {
+        reason: reason.to_owned(),
+    };
+    let kind = format!(
+        "{M_DISAGREES}:{}",
+        fixissue::fingerprint(&format!("{}{reason}", block.digest()))
+    );
+    if !commented(&kind) {
+        out.operations.push(Operation::Comment {
+            target: Target::Number(issue.number),
+            body: Text::lit(format!(
+                "{}\nThe postmortem document `{}` on the checked branch states another fix than this issue's record: {}. Neither is taken over the other, so the Action does not check this fix until they agree. A fix changes when a change to its document is merged and the postmortem workflow runs on that push; if that run was missed, run the postmortem-open workflow by hand.",
+                marker(&kind),
+                block.document,
+                neutralise(reason)
+            )),
+        });
+    }
+    out.annotations.push(annotation(
+        AnnotationLevel::Error,
+        Some(block.document.to_string()),
+        format!(
+            "Fix issue #{}: record and merged document disagree",
+            issue.number
+        ),
+        reason.to_owned(),
+    ));
+}
+
 fn annotation(
     level: AnnotationLevel,
     file: Option<String>,
@@ -730,6 +825,7 @@ mod tests {
             pull_request: Some(Target::Number(41)),
             intake_issue: None,
             zone: "UTC".into(),
+            unassignable_in: None,
         })
         .as_literal()
         .unwrap()
@@ -746,6 +842,7 @@ mod tests {
             bot_comments: Vec::new(),
             results: Vec::new(),
             document_fix: None,
+            landing: Landing::Unknown,
         }
     }
 
@@ -755,6 +852,9 @@ mod tests {
             branch: Some("main".into()),
             completed_at: Some(at(when)),
             html_url: "https://github.com/acme/app/actions/runs/9".into(),
+            event: Some("push".into()),
+            head_repository: Some("acme/app".into()),
+            ..CiResult::default()
         }
     }
 
@@ -763,6 +863,7 @@ mod tests {
             config,
             check_branch: "main",
             now: at(now),
+            repository: "acme/app",
             issues,
         })
     }
@@ -1031,21 +1132,76 @@ mod tests {
     }
 
     #[test]
-    fn a_record_that_disagrees_with_the_document_is_not_trusted() {
+    fn a_record_that_disagrees_with_the_merged_document_is_reported_not_overwritten() {
         let mut i = issue(5);
         let b = block();
         i.document_fix = Some(DocumentFix {
             level: Some(b.level),
             owner: Some(b.owner.clone()),
-            due: NaiveDate::from_ymd_opt(2026, 5, 1),
+            due: NaiveDate::from_ymd_opt(2026, 6, 15),
             binding: b.binding.clone(),
         });
-        let (plan, reports) = run(&[i], "2026-05-22T00:00:00Z", &config());
-        let FixState::Tampered { reason } = &reports[0].state else {
-            panic!()
+        i.results = vec![pass("2026-05-25T08:00:00Z")];
+        let (plan, reports) = run(std::slice::from_ref(&i), "2026-05-26T00:00:00Z", &config());
+        let FixState::Disagrees { reason } = &reports[0].state else {
+            panic!("{:?}", reports[0].state)
         };
         assert!(reason.contains("due date"));
+        // One comment, no verification, no rewrite of the record.
+        assert_eq!(plan.operations.len(), 1, "{}", plan.render_text());
+        let Operation::Comment { body, .. } = &plan.operations[0] else {
+            panic!()
+        };
+        assert!(
+            body.as_literal()
+                .unwrap()
+                .contains("Neither is taken over the other")
+        );
+        assert!(matches!(plan.exit, crate::plan::Exit::Failure { .. }));
+        let after = apply(&[i], &plan);
+        assert!(!run(&after, "2026-05-27T00:00:00Z", &config()).0.writes());
+    }
+
+    #[test]
+    fn once_merged_only_a_pass_on_a_commit_containing_the_merge_verifies() {
+        let mut i = issue(5);
+        i.landing = Landing::Merged {
+            sha: "abcdef0123456789".into(),
+            pull_request: 41,
+            merged_at: at("2026-05-23T10:00:00Z"),
+        };
+        let early = pass("2026-05-22T08:00:00Z");
+        let without = CiResult {
+            contains_landing: Some(false),
+            ..pass("2026-05-24T08:00:00Z")
+        };
+        i.results = vec![early, without];
+        let (plan, reports) = run(std::slice::from_ref(&i), "2026-05-25T00:00:00Z", &config());
+        assert_eq!(reports[0].state, FixState::Open);
+        // The owner learns, once, what counts from now on.
         assert_eq!(plan.operations.len(), 1);
+        let Operation::Comment { body, .. } = &plan.operations[0] else {
+            panic!()
+        };
+        let body = body.as_literal().unwrap();
+        assert!(body.contains("merged in #41 (`abcdef0`)"), "{body}");
+        let after = apply(&[i.clone()], &plan);
+        assert_eq!(
+            landing_from_comments(&after[0].bot_comments),
+            Some(i.landing.clone())
+        );
+        assert!(!run(&after, "2026-05-25T00:00:00Z", &config()).0.writes());
+        let mut with = after[0].clone();
+        with.results.push(CiResult {
+            contains_landing: Some(true),
+            ..pass("2026-05-26T08:00:00Z")
+        });
+        let (_, reports) = run(&[with], "2026-05-27T00:00:00Z", &config());
+        assert_eq!(reports[0].state, FixState::Verified);
+        assert_eq!(
+            reports[0].evidence.as_ref().unwrap().completed_at,
+            at("2026-05-26T08:00:00Z")
+        );
     }
 
     #[test]
@@ -1184,7 +1340,7 @@ mod tests {
             let mut state = issues;
             let mut rounds = 0;
             loop {
-                let (plan, _) = plan(&CheckInput { config: &c, check_branch: "main", now, issues: &state });
+                let (plan, _) = plan(&CheckInput { config: &c, check_branch: "main", now, repository: "acme/app", issues: &state });
                 prop_assert!(plan.operations.len() <= budget);
                 if !plan.writes() { break; }
                 state = apply(&state, &plan);

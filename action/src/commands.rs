@@ -52,6 +52,21 @@ pub struct Annotation {
 }
 
 impl Annotation {
+    /// An annotation on the run as a whole (no file).
+    pub fn new(
+        level: AnnotationLevel,
+        title: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Annotation {
+            level,
+            file: None,
+            line: None,
+            title: title.into(),
+            message: message.into(),
+        }
+    }
+
     /// The workflow command line for this annotation, escaped.
     pub fn to_command(&self) -> String {
         let mut props = Vec::new();

@@ -69,6 +69,15 @@ pub enum Trigger {
     },
     /// A pull request event (lint mode reads its documents).
     PullRequest(PullRequest),
+    /// A push to the default branch: the changes merged into it (open mode
+    /// brings fix issues in line with merged documents, see
+    /// [`crate::sync`]).
+    Push {
+        /// The branch's head before the push.
+        before: String,
+        /// Its head after.
+        after: String,
+    },
     /// Nothing for the Action to do, and why.
     Ignored {
         /// Why the run does nothing.
@@ -156,7 +165,7 @@ impl fmt::Display for EventError {
             }
             EventError::Unsupported { event } => write!(
                 f,
-                "the Action does not handle the {event:?} event: run it on issues, repository_dispatch (type {EVENT_TYPE}), workflow_dispatch, schedule or pull_request"
+                "the Action does not handle the {event:?} event: run it on issues, repository_dispatch (type {EVENT_TYPE}), workflow_dispatch, schedule, pull_request or push"
             ),
         }
     }
@@ -258,6 +267,18 @@ struct RawPull {
 }
 
 #[derive(Deserialize)]
+struct PushPayload {
+    #[serde(rename = "ref")]
+    git_ref: String,
+    before: String,
+    after: String,
+    #[serde(default)]
+    deleted: bool,
+    #[serde(default)]
+    repository: Option<RawRepository>,
+}
+
+#[derive(Deserialize)]
 struct PullRequestPayload {
     action: String,
     pull_request: RawPull,
@@ -312,6 +333,10 @@ pub fn parse(event_name: &str, json: &str, label: &str) -> Result<Event, EventEr
                 }),
                 repository: p.repository.map(Repository::from),
             })
+        }
+        "push" => {
+            let p: PushPayload = serde_json::from_value(value).map_err(shape)?;
+            Ok(push_event(p))
         }
         other => Err(EventError::Unsupported {
             event: other.to_owned(),
@@ -409,6 +434,28 @@ fn dispatch_event(p: DispatchPayload) -> Result<Event, EventError> {
         },
         repository,
     })
+}
+
+fn push_event(p: PushPayload) -> Event {
+    let repository = p.repository.map(Repository::from);
+    let zero = |sha: &str| sha.bytes().all(|b| b == b'0');
+    let default = repository.as_ref().and_then(|r| r.default_branch.clone());
+    let trigger = match default {
+        _ if p.deleted || zero(&p.after) => ignored(format!("{} was deleted", p.git_ref)),
+        _ if zero(&p.before) => ignored(format!("{} is a new branch", p.git_ref)),
+        Some(d) if p.git_ref != format!("refs/heads/{d}") => ignored(format!(
+            "a push to {}; merged postmortems are read on the default branch, {d}",
+            p.git_ref
+        )),
+        _ => Trigger::Push {
+            before: p.before,
+            after: p.after,
+        },
+    };
+    Event {
+        trigger,
+        repository,
+    }
 }
 
 fn workflow_dispatch_event(p: WorkflowDispatchPayload) -> Result<Event, EventError> {
@@ -614,15 +661,47 @@ mod tests {
     }
 
     #[test]
+    fn a_push_to_the_default_branch_is_read_and_others_are_ignored() {
+        let push = |r: &str, before: &str| {
+            format!(
+                r#"{{"ref":"{r}","before":"{before}","after":"2222222222222222222222222222222222222222","repository":{{"full_name":"acme/app","default_branch":"main"}}}}"#
+            )
+        };
+        let old = "1111111111111111111111111111111111111111";
+        assert_eq!(
+            parse("push", &push("refs/heads/main", old), "p")
+                .unwrap()
+                .trigger,
+            Trigger::Push {
+                before: old.into(),
+                after: "2222222222222222222222222222222222222222".into()
+            }
+        );
+        for (r, b) in [
+            ("refs/heads/feature", old),
+            ("refs/tags/v1", old),
+            (
+                "refs/heads/main",
+                "0000000000000000000000000000000000000000",
+            ),
+        ] {
+            assert!(matches!(
+                parse("push", &push(r, b), "p").unwrap().trigger,
+                Trigger::Ignored { .. }
+            ));
+        }
+    }
+
+    #[test]
     fn errors_name_what_is_wrong() {
         let err = parse("issues", "{\n nope", "p").unwrap_err();
         assert!(matches!(err, EventError::NotJson { line: 2, .. }));
         let err = parse("issues", r#"{"action":"opened"}"#, "p").unwrap_err();
         assert!(err.to_string().contains("missing field `issue`"));
-        let err = parse("push", "{}", "p").unwrap_err();
+        let err = parse("release", "{}", "p").unwrap_err();
         assert!(
             err.to_string()
-                .contains("does not handle the \"push\" event")
+                .contains("does not handle the \"release\" event")
         );
     }
 

@@ -21,7 +21,7 @@
 use std::fmt;
 
 use chrono::NaiveDate;
-use postmortem_model::{ChainLevel, IncidentId, Login, RepoPath, TestBinding};
+use postmortem_model::{ChainLevel, IncidentId, Login, Postmortem, RepoPath, TestBinding};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -168,6 +168,23 @@ pub fn parse_block(body: &str) -> BlockState {
     }
 }
 
+/// The block for a postmortem whose document lives at `document`, when
+/// its fix is complete (an incident id, and the fix's level, owner and due
+/// date).
+pub fn block_for(pm: &Postmortem, document: &RepoPath) -> Option<FixBlock> {
+    let incident = pm.incident.id.clone()?;
+    Some(FixBlock {
+        v: BLOCK_VERSION,
+        branch: format!("postmortem/{incident}"),
+        incident,
+        level: pm.fix.level?,
+        owner: pm.fix.owner.clone()?,
+        due: pm.fix.due?,
+        binding: pm.fix.test.binding.clone(),
+        document: document.clone(),
+    })
+}
+
 /// A short, stable fingerprint of some text (first 12 hex digits of its
 /// SHA-256).
 pub fn fingerprint(text: &str) -> String {
@@ -195,6 +212,9 @@ pub struct FixIssueContent {
     pub intake_issue: Option<u64>,
     /// The zone a due day ends in, shown next to the date.
     pub zone: String,
+    /// The repository, when GitHub would not let the owner be assigned in
+    /// it: the body names the owner and says so.
+    pub unassignable_in: Option<String>,
 }
 
 /// The fix issue's title: the incident, the level and the due date, and
@@ -258,19 +278,22 @@ pub fn render_body(c: &FixIssueContent) -> Text {
          | | |\n|---|---|\n\
          | Incident | {} |\n\
          | Level | {} |\n\
-         | Owner | `{}` |\n\
+         | Owner | `{}`{} |\n\
          | Due | **{}** (end of day, {}) |\n\n",
         b.level.label(),
         b.incident,
         b.level.label(),
         b.owner,
+        c.unassignable_in.as_ref().map_or_else(String::new, |repo| format!(
+            " (GitHub cannot assign them in {repo}: give them access, then assign them this issue)"
+        )),
         b.due,
         c.zone,
     ));
     t.push("### The fix\n\n");
-    t.push(neutralise(&c.statement));
+    t.push(clipped(&neutralise(&c.statement)));
     t.push("\n\n### The test\n\n");
-    t.push(neutralise(&c.test_statement));
+    t.push(clipped(&neutralise(&c.test_statement)));
     t.push("\n\n");
     match &b.binding {
         Some(binding) => t.push(format!(
@@ -307,6 +330,23 @@ pub fn render_body(c: &FixIssueContent) -> Text {
     t.push(b.render());
     t.push("\n");
     t
+}
+
+/// The most characters of one statement a fix issue body shows: two of
+/// them and the rest of the body stay within GitHub's 65,536.
+const STATEMENT_CHARS: usize = 25_000;
+
+/// `text`, cut at a line to [`STATEMENT_CHARS`] with a line saying so.
+fn clipped(text: &str) -> String {
+    if text.chars().count() <= STATEMENT_CHARS {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(STATEMENT_CHARS).collect();
+    if let Some(line) = cut.rfind('\n') {
+        cut.truncate(line);
+    }
+    cut.push_str("\n\n… (cut here: the whole text is in the postmortem document)");
+    cut
 }
 
 /// Why the block disagrees with the document it came from.
@@ -380,6 +420,7 @@ pub(crate) mod tests {
             pull_request: Some(Target::Number(41)),
             intake_issue: Some(12),
             zone: "UTC".into(),
+            unassignable_in: None,
         }
     }
 

@@ -11,7 +11,9 @@
 //! - [`fixissue`]: the fix issue's body and its sealed block.
 //! - [`files`]: document path, runbook update, ADR back-references.
 //! - [`open`]: the opener's plan (PR, commit, fix issue).
+//! - [`sync`]: a merged change to a document brings its fix issue in line.
 //! - [`check`]: the checker's plan (verified, late, overdue, reminders).
+//! - [`evidence`]: what a CI result must be to prove a fix shipped.
 //! - [`commands`]: annotations, outputs and the step summary.
 //! - [`text`]: neutralising people's text for GitHub bodies.
 //!
@@ -24,8 +26,10 @@ pub mod check;
 pub mod commands;
 pub mod config;
 pub mod event;
+pub mod evidence;
 pub mod files;
 pub mod fixissue;
 pub mod open;
 pub mod plan;
+pub mod sync;
 pub mod text;

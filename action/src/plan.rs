@@ -27,6 +27,9 @@ pub enum Planned {
     PullRequest,
     /// The fix issue created by this plan.
     FixIssue,
+    /// The intake issue created by this plan for a dispatched postmortem
+    /// that needs work.
+    IntakeIssue,
 }
 
 impl Planned {
@@ -34,6 +37,7 @@ impl Planned {
         match self {
             Planned::PullRequest => "the new pull request",
             Planned::FixIssue => "the new fix issue",
+            Planned::IntakeIssue => "the new intake issue",
         }
     }
 }
@@ -125,6 +129,47 @@ impl Text {
                 self
             }
         }
+    }
+
+    /// The text cut to fit GitHub's limit on a body
+    /// ([`postmortem::submission::Limits::ISSUE_BODY_CHARS`]): when it
+    /// could be longer once its references are filled in, its longest
+    /// literal piece is cut at a line, and a line says so.
+    pub fn fit(mut self) -> Text {
+        const LIMIT: usize = postmortem::submission::Limits::ISSUE_BODY_CHARS;
+        // A reference resolves to a number or a URL.
+        const REFERENCE: usize = 200;
+        let size: usize = self
+            .0
+            .iter()
+            .map(|p| match p {
+                Piece::Lit(s) => s.chars().count(),
+                _ => REFERENCE,
+            })
+            .sum();
+        if size <= LIMIT {
+            return self;
+        }
+        let notice = "\n\n… (cut here: GitHub holds at most 65,536 characters in a body; the whole text is in the postmortem document)\n\n";
+        let excess = size - LIMIT + notice.chars().count();
+        let longest = self
+            .0
+            .iter_mut()
+            .filter_map(|p| match p {
+                Piece::Lit(s) => Some(s),
+                _ => None,
+            })
+            .max_by_key(|s| s.len());
+        if let Some(s) = longest {
+            let keep = s.chars().count().saturating_sub(excess);
+            let mut cut: String = s.chars().take(keep).collect();
+            if let Some(line) = cut.rfind('\n') {
+                cut.truncate(line);
+            }
+            cut.push_str(notice);
+            *s = cut;
+        }
+        self
     }
 
     /// The text when it refers to nothing planned.
@@ -258,7 +303,10 @@ pub enum Operation {
         labels: Vec<String>,
     },
     /// Asks readers to review (retried by the shell on 422 "Could not
-    /// resolve to a node" right after creation).
+    /// resolve to a node" right after creation). GitHub's 422 for a reader
+    /// without access to the repository does not stop the run: the shell
+    /// notes the readers as refused, carries on, and has
+    /// [`crate::open::refused_readers`] plan what to say about them.
     RequestReviewers {
         /// Which pull request.
         target: Target,
@@ -579,6 +627,30 @@ mod tests {
             Text(vec![Piece::Number(Planned::PullRequest)]).resolve(created),
             Err(Unresolved(Planned::PullRequest))
         );
+    }
+
+    #[test]
+    fn a_body_too_long_for_github_is_cut_at_a_line_and_says_so() {
+        let long = "a line of text\n".repeat(6_000);
+        let mut t = Text::lit("head\n");
+        t.push_piece(Piece::Url(Planned::FixIssue)).push(&long);
+        let fitted = t.fit();
+        let text = fitted
+            .resolve(|_| {
+                Some(Created {
+                    number: 1,
+                    html_url: "https://github.com/acme/app/issues/1".repeat(5),
+                })
+            })
+            .unwrap();
+        assert!(text.chars().count() <= postmortem::submission::Limits::ISSUE_BODY_CHARS);
+        assert!(
+            text.contains("a line of text\n\n… (cut here"),
+            "{}",
+            &text[text.len() - 200..]
+        );
+        let short = Text::lit("short");
+        assert_eq!(short.clone().fit(), short);
     }
 
     #[test]

@@ -428,10 +428,15 @@ fn a_person_s_commit_on_the_branch_is_never_overwritten() {
         &[(DOC_PATH, "edited by a person\n")],
         "Reword the impact",
     );
+    // The form sends a changed version of the same incident.
     let doc = example_document().replace("About 120 graders", "About 130 graders");
-    let n = w.gh.state().issues[0].number;
-    let ev = issues_event("edited", n, &doc, &["postmortem"]);
-    let out = w.run("open", "issues", &ev, NOW, &[]);
+    let out = w.run(
+        "open",
+        "repository_dispatch",
+        &dispatch_event(&doc),
+        NOW,
+        &[],
+    );
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert_eq!(w.gh.state().refs[&format!("heads/{BRANCH}")], human);
     let pr = w.pulls()[0].number;
@@ -529,11 +534,31 @@ fn after_the_pr_is_merged_a_kept_branch_is_reused_and_nothing_is_duplicated() {
     let same = rerun(&w, &ev, 2);
     assert_eq!(same.code, 0, "{}\n{}", same.stdout, same.stderr);
     assert_eq!(same.outputs["operation"], "unchanged", "{}", same.stderr);
-    // The intake issue edited after the merge: one new commit and PR for
-    // the change, the same fix issue.
+    // The closed intake issue edited after the merge: not applied, and said
+    // once.
     let doc = example_document().replace("About 120 graders", "About 130 graders");
-    let edited = issues_event("edited", intake, &doc, &["postmortem"]);
-    let out = w.run("open", "issues", &edited, NOW, &[]);
+    w.gh.state().edit_issue_as("senior-dev", intake, &doc);
+    let edited = w.issue_event("edited", intake);
+    for _ in 0..2 {
+        let out = w.run("open", "issues", &edited, NOW, &[]);
+        assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    }
+    let said: Vec<String> = w
+        .comments(intake)
+        .into_iter()
+        .filter(|c| c.contains("did not apply this edit"))
+        .collect();
+    assert_eq!(said.len(), 1, "{:?}", w.comments(intake));
+    assert!(w.pulls().iter().all(|p| p.state == "closed"));
+    // The change sent again from the form: one new commit and PR on the
+    // kept branch, the same fix issue.
+    let out = w.run(
+        "open",
+        "repository_dispatch",
+        &dispatch_event(&doc),
+        NOW,
+        &[],
+    );
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert_eq!(w.fix_issues().len(), 1);
     let open_prs = w.pulls().into_iter().filter(|p| p.state == "open").count();

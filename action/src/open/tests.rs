@@ -1,8 +1,11 @@
 //! Tests of the opener, including a small in-memory GitHub that applies a
 //! plan, to show a second run on the result plans no writes.
 
+use super::bodies::pr_title;
 use super::*;
-use crate::plan::{Created, Exit};
+use crate::plan::{Created, Exit, Planned};
+use chrono::NaiveDate;
+use postmortem_model::Reader;
 
 const RUNBOOK: &str = "# RB-021 Queue performance\n\n1. Scale read replicas.\n";
 const ADR: &str = "# 12. Cache warming runs after deploy\n\nDate: 2026-02-01\n\n## Status\n\nAccepted\n\n## Context\n\nWarm after deploy.\n";
@@ -29,6 +32,7 @@ fn prepared(findings: Vec<Finding>) -> Prepared {
     let pm =
         postmortem_model::from_json(include_str!("../../../examples/queue-render.json")).unwrap();
     Prepared {
+        text: "---\nincident: INC-2026-0142\n---\n# as sent\n".into(),
         postmortem: pm,
         findings,
         document: "---\nschema_version: 1\n---\n# Postmortem INC-2026-0142\n".into(),
@@ -70,14 +74,26 @@ fn today() -> NaiveDate {
 }
 
 fn run(source: &Source, prepared: &Prepared, state: &OpenState) -> Plan {
+    run_with(source, prepared, state, &Access::default())
+}
+
+fn run_with(source: &Source, prepared: &Prepared, state: &OpenState, access: &Access) -> Plan {
     plan(&OpenInput {
         config: &config(),
         repo: &repo(),
         source,
         prepared,
         state,
+        access,
         today: today(),
     })
+}
+
+fn dispatch() -> Source {
+    Source::FormDispatch {
+        sender: Some("senior-dev".parse().unwrap()),
+        intake: None,
+    }
 }
 
 fn error(code: &str, line: u32) -> Finding {
@@ -318,16 +334,82 @@ fn warnings_alone_do_not_block() {
 }
 
 #[test]
-fn a_dispatched_document_with_errors_only_annotates() {
-    let plan = run(
-        &Source::FormDispatch,
-        &prepared(vec![error("PM031", 5)]),
-        &fresh_state(),
-    );
-    assert!(!plan.writes());
+fn a_dispatched_document_with_errors_files_an_intake_issue_with_its_findings() {
+    let prepared = prepared(vec![error("PM031", 5)]);
+    let plan = run(&dispatch(), &prepared, &fresh_state());
     assert_eq!(
-        plan.annotations[0].message,
-        "document line 5: The fix is at L5 <more monitoring>; ask @senior-dev | walk the levels"
+        ops(&plan),
+        [
+            "open issue: Postmortem INC-2026-0142: queue.render p95 above 2s for graders",
+            "comment on the new intake issue",
+        ]
+    );
+    let Operation::CreateIssue { body, labels, .. } = &plan.operations[0] else {
+        panic!()
+    };
+    let body = body.as_literal().unwrap();
+    assert!(postmortem::submission::intake::is_intake(&body));
+    assert_eq!(
+        postmortem::submission::intake::extract(&body)
+            .unwrap()
+            .document,
+        prepared.text,
+        "the document as sent"
+    );
+    assert_eq!(labels, &["postmortem", NEEDS_WORK_LABEL]);
+    let Operation::Comment { body, .. } = &plan.operations[1] else {
+        panic!()
+    };
+    let body = body.as_literal().unwrap();
+    assert!(body.contains("@senior-dev, the postmortem you sent from the form needs work"));
+    // The document's line 5 is the issue's line 9 (marker, note, blank, fence).
+    assert!(body.contains("| 9 | PM031"), "{body}");
+    assert!(matches!(plan.exit, Exit::Failure { .. }));
+
+    // A later dispatch of the same incident updates that issue.
+    let filed = FiledIntake {
+        number: 77,
+        body: postmortem::submission::intake::body(&prepared.text).unwrap(),
+        labels: vec!["postmortem".into(), NEEDS_WORK_LABEL.into()],
+        bot_comments: vec![BotComment {
+            id: 9,
+            body: body.clone(),
+        }],
+    };
+    let source = Source::FormDispatch {
+        sender: Some("senior-dev".parse().unwrap()),
+        intake: Some(filed),
+    };
+    assert!(!run(&source, &prepared, &fresh_state()).writes());
+    let mut changed = prepared.clone();
+    changed.text.push_str("more\n");
+    let plan = run(&source, &changed, &fresh_state());
+    assert_eq!(
+        ops(&plan),
+        ["update issue #77: Postmortem INC-2026-0142: queue.render p95 above 2s for graders",]
+    );
+}
+
+#[test]
+fn a_clean_dispatch_closes_the_intake_issue_filed_for_an_earlier_one() {
+    let source = Source::FormDispatch {
+        sender: None,
+        intake: Some(FiledIntake {
+            number: 77,
+            body: String::new(),
+            labels: vec!["postmortem".into(), NEEDS_WORK_LABEL.into()],
+            bot_comments: Vec::new(),
+        }),
+    };
+    let plan = run(&source, &prepared(Vec::new()), &fresh_state());
+    let tail: Vec<String> = ops(&plan).into_iter().skip(5).collect();
+    assert_eq!(
+        tail,
+        [
+            "remove label(s) postmortem-needs-work from #77",
+            "comment on #77",
+            "close #77 as completed"
+        ]
     );
 }
 
@@ -386,9 +468,9 @@ fn a_clean_postmortem_opens_everything_in_order() {
         [
             "commit 4 file(s) to postmortem/INC-2026-0142 (creating the branch from main)",
             "open pull request postmortem/INC-2026-0142 → main: Postmortem INC-2026-0142: queue.render p95 above 2s for graders",
-            "request reviews on the new pull request from users [] and teams [leadership]",
             "open issue: Postmortem INC-2026-0142: L3 Scope fix, due 2026-05-30",
             "update pull request the new pull request: Postmortem INC-2026-0142: queue.render p95 above 2s for graders; label it with postmortem, chain-L3, SEV-2",
+            "request reviews on the new pull request from users [] and teams [leadership]",
             "comment on #12",
             "close #12 as completed",
         ]
@@ -429,7 +511,7 @@ fn a_clean_postmortem_opens_everything_in_order() {
         assignees,
         labels,
         ..
-    } = &plan.operations[3]
+    } = &plan.operations[2]
     else {
         panic!()
     };
@@ -489,9 +571,9 @@ fn a_run_that_died_after_the_pr_is_completed() {
     let mut source = intake();
     let mut state = fresh_state();
     let first = run(&source, &prepared, &state);
-    // Apply only the commit, the PR and its reviewers.
+    // Apply only the commit and the PR.
     let partial = Plan {
-        operations: first.operations[..3].to_vec(),
+        operations: first.operations[..2].to_vec(),
         ..first.clone()
     };
     apply(&partial, &mut source, &mut state);
@@ -502,6 +584,7 @@ fn a_run_that_died_after_the_pr_is_completed() {
             "label #41 with postmortem, chain-L3, SEV-2",
             "open issue: Postmortem INC-2026-0142: L3 Scope fix, due 2026-05-30",
             "update pull request #41: Postmortem INC-2026-0142: queue.render p95 above 2s for graders",
+            "request reviews on #41 from users [] and teams [leadership]",
             "comment on #12",
             "close #12 as completed",
         ]
@@ -516,10 +599,10 @@ fn a_run_that_died_after_the_fix_issue_links_and_labels_the_pr() {
     let mut source = intake();
     let mut state = fresh_state();
     let first = run(&source, &prepared, &state);
-    // The commit, the PR, its reviewers and the fix issue; not the update
-    // that links the fix issue and labels the PR.
+    // The commit, the PR and the fix issue; not the update that links the
+    // fix issue and labels the PR.
     let partial = Plan {
-        operations: first.operations[..4].to_vec(),
+        operations: first.operations[..3].to_vec(),
         ..first.clone()
     };
     apply(&partial, &mut source, &mut state);
@@ -530,6 +613,7 @@ fn a_run_that_died_after_the_fix_issue_links_and_labels_the_pr() {
         [
             "update pull request #41: Postmortem INC-2026-0142: queue.render p95 above 2s for graders",
             "label #41 with postmortem, chain-L3, SEV-2",
+            "request reviews on #41 from users [] and teams [leadership]",
             "comment on #12",
             "close #12 as completed",
         ]
@@ -547,24 +631,184 @@ fn a_run_that_died_after_the_fix_issue_links_and_labels_the_pr() {
 }
 
 #[test]
-fn a_changed_document_updates_the_branch_pr_and_fix_issue_in_place() {
+fn a_changed_document_updates_the_branch_and_pr_but_the_fix_issue_keeps_its_fix() {
     let mut prepared = prepared(Vec::new());
     let mut source = intake();
     let mut state = fresh_state();
     apply(&run(&source, &prepared, &state), &mut source, &mut state);
+    // A new intake of the same incident, changing the due date.
+    source = intake();
     prepared.document.push_str("\nA reviewer's correction.\n");
     prepared.postmortem.fix.due = NaiveDate::from_ymd_opt(2026, 6, 6);
     let plan = run(&source, &prepared, &state);
+    let ops = ops(&plan);
     assert_eq!(
-        ops(&plan),
+        &ops[..2],
         [
             "commit 1 file(s) to postmortem/INC-2026-0142 (on top of action4)",
             "update pull request #41: Postmortem INC-2026-0142: queue.render p95 above 2s for graders",
-            "update issue #42: Postmortem INC-2026-0142: L3 Scope fix, due 2026-06-06",
         ]
     );
+    assert!(
+        !ops.iter().any(|o| o.starts_with("update issue")),
+        "{ops:?}"
+    );
+    let Operation::UpdatePullRequest { body, .. } = &plan.operations[1] else {
+        panic!()
+    };
+    assert!(body.as_literal().unwrap().contains(
+        "The fix issue #42 keeps the fix it was filed with (L3 Scope, `senior-dev`, due 2026-05-30) until a change to the document is merged"
+    ));
+}
+
+#[test]
+fn an_edit_to_a_closed_intake_is_not_applied_and_said_once() {
+    let mut prepared = prepared(Vec::new());
+    let mut source = intake();
+    let mut state = fresh_state();
+    apply(&run(&source, &prepared, &state), &mut source, &mut state);
+    assert!(matches!(source, Source::IntakeIssue { open: false, .. }));
+    prepared.text.push_str("edited\n");
+    prepared.document.push_str("\nedited\n");
+    let plan = run(&source, &prepared, &state);
+    assert_eq!(ops(&plan), ["comment on #12"]);
+    let Operation::Comment { body, .. } = &plan.operations[0] else {
+        panic!()
+    };
+    assert!(
+        body.as_literal()
+            .unwrap()
+            .contains("did not apply this edit")
+    );
+    assert!(body.as_literal().unwrap().contains("#41"));
     apply(&plan, &mut source, &mut state);
     assert!(!run(&source, &prepared, &state).writes());
+}
+
+#[test]
+fn an_owner_who_cannot_be_assigned_is_named_and_everything_is_still_opened() {
+    let access = Access {
+        owner_assignable: Some(false),
+        ..Access::default()
+    };
+    let plan = run_with(&intake(), &prepared(Vec::new()), &fresh_state(), &access);
+    let Some(Operation::CreateIssue {
+        assignees, body, ..
+    }) = plan
+        .operations
+        .iter()
+        .find(|o| matches!(o, Operation::CreateIssue { .. }))
+    else {
+        panic!()
+    };
+    assert!(assignees.is_empty());
+    assert!(
+        body.to_string()
+            .contains("`senior-dev` (GitHub cannot assign them in acme/app")
+    );
+    let Operation::CreatePullRequest { body, .. } = &plan.operations[1] else {
+        panic!()
+    };
+    assert!(
+        body.to_string()
+            .contains("| Fix owner | `senior-dev` (GitHub cannot assign them")
+    );
+    assert!(
+        plan.annotations
+            .iter()
+            .any(|a| a.title.contains("cannot be assigned"))
+    );
+    assert_eq!(plan.exit, Exit::Success);
+}
+
+#[test]
+fn readers_without_access_are_named_not_asked_and_unknown_teams_are_asked_alone() {
+    let mut prepared = prepared(Vec::new());
+    prepared.postmortem.readers = [
+        "alice",
+        "bob",
+        "acme/leadership",
+        "acme/board",
+        "other/board",
+    ]
+    .iter()
+    .map(|r| r.parse().unwrap())
+    .collect();
+    let access = Access {
+        owner_assignable: Some(true),
+        without_access: vec!["bob".parse().unwrap()],
+        unknown: vec![
+            "acme/leadership".parse().unwrap(),
+            "acme/board".parse().unwrap(),
+        ],
+    };
+    let plan = run_with(&intake(), &prepared, &fresh_state(), &access);
+    let requests: Vec<String> = ops(&plan)
+        .into_iter()
+        .filter(|o| o.starts_with("request reviews"))
+        .collect();
+    assert_eq!(
+        requests,
+        [
+            "request reviews on the new pull request from users [alice] and teams []",
+            "request reviews on the new pull request from users [] and teams [leadership]",
+            "request reviews on the new pull request from users [] and teams [board]",
+        ]
+    );
+    let Operation::CreatePullRequest { body, .. } = &plan.operations[1] else {
+        panic!()
+    };
+    let body = body.to_string();
+    assert!(
+        body.contains("`alice`, `acme/leadership`, `acme/board` asked to review"),
+        "{body}"
+    );
+    assert!(
+        body.contains("GitHub does not let the Action ask `bob`, `other/board` to review"),
+        "{body}"
+    );
+}
+
+#[test]
+fn a_refused_reader_is_said_once_and_not_asked_again() {
+    let refused: Vec<Reader> = vec!["acme/leadership".parse().unwrap()];
+    let plan = refused_readers("acme/app", Target::Number(41), &refused);
+    let Operation::Comment { body, .. } = &plan.operations[0] else {
+        panic!()
+    };
+    let body = body.as_literal().unwrap();
+    assert!(body.contains("GitHub refused to ask `acme/leadership` to review"));
+    // The next run finds the marker and does not ask again.
+    let prepared = prepared(Vec::new());
+    let mut source = intake();
+    let mut state = fresh_state();
+    apply(&run(&source, &prepared, &state), &mut source, &mut state);
+    let pr = state.pull_request.as_mut().unwrap();
+    pr.asked.clear();
+    pr.bot_comments.push(BotComment { id: 3, body });
+    let questions = access_questions(&prepared.postmortem, &state, "acme");
+    assert!(questions.teams.is_empty());
+    assert!(
+        !run(&source, &prepared, &state)
+            .operations
+            .iter()
+            .any(|o| matches!(o, Operation::RequestReviewers { .. }))
+    );
+}
+
+#[test]
+fn only_what_is_still_to_do_is_asked_of_github() {
+    let prepared = prepared(Vec::new());
+    let q = access_questions(&prepared.postmortem, &fresh_state(), "acme");
+    assert_eq!(q.owner.as_ref().map(|o| o.as_str()), Some("senior-dev"));
+    assert_eq!(q.teams, ["leadership"]);
+    let mut source = intake();
+    let mut state = fresh_state();
+    apply(&run(&source, &prepared, &state), &mut source, &mut state);
+    assert_eq!(
+        access_questions(&prepared.postmortem, &state, "acme"),
+        AccessQuestions::default()
+    );
 }
 
 #[test]
@@ -577,6 +821,8 @@ fn a_branch_with_human_commits_is_left_alone_and_the_pr_says_so() {
         head_sha: "human1".into(),
         only_action_commits: false,
     });
+    // A new intake of the same incident.
+    source = intake();
     let mut changed = prepared.clone();
     changed.document.push_str("\nmore\n");
     let plan = run(&source, &changed, &state);
@@ -597,19 +843,6 @@ fn an_already_merged_postmortem_opens_no_new_pr() {
     state.pull_request = None;
     let plan = run(&source, &prepared, &state);
     assert!(!plan.writes(), "{}", plan.render_text());
-}
-
-#[test]
-fn readers_split_into_users_and_teams_of_the_organisation() {
-    let readers: Vec<Reader> = ["alice", "acme/leadership", "other/board", "alice"]
-        .iter()
-        .map(|r| r.parse().unwrap())
-        .collect();
-    let asked: Vec<Reader> = vec!["bob".parse().unwrap()];
-    let (users, teams, foreign) = split_readers(&readers, &asked, "acme");
-    assert_eq!(users, ["alice"]);
-    assert_eq!(teams, ["leadership"]);
-    assert_eq!(foreign, ["other/board"]);
 }
 
 #[test]
@@ -671,12 +904,7 @@ fn only_a_first_run_on_a_fresh_intake_issue_skips_looking_for_the_branch() {
         first_line,
     };
     assert!(!may_assume_no_branch(&closed, Some(0), false, false));
-    assert!(!may_assume_no_branch(
-        &Source::FormDispatch,
-        Some(0),
-        false,
-        false
-    ));
+    assert!(!may_assume_no_branch(&dispatch(), Some(0), false, false));
 }
 
 #[test]

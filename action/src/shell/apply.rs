@@ -13,6 +13,7 @@ use http::Method;
 use postmortem_action::fixissue::{self, BlockState};
 use postmortem_action::open::find_fix_issue;
 use postmortem_action::plan::{CloseReason, Created, Operation, Plan, Planned, Target, Text};
+use postmortem_model::Reader;
 use serde_json::{Value, json};
 
 use super::gh::{Gh, GhError, enc, enc_path};
@@ -32,6 +33,9 @@ pub struct Applier<'a> {
     /// with commits that are not on the default branch: the plan assumed
     /// it did not exist, and the run must read it and plan again.
     pub branch_existed: bool,
+    /// The pull request and the readers GitHub refused to ask for a review
+    /// (no access to the repository): reported, not fatal.
+    pub refused: Option<(u64, Vec<Reader>)>,
     bot: String,
 }
 
@@ -51,6 +55,7 @@ impl<'a> Applier<'a> {
             trees,
             pr_labels: HashMap::new(),
             branch_existed: false,
+            refused: None,
             bot: bot.to_owned(),
         }
     }
@@ -331,11 +336,27 @@ impl<'a> Applier<'a> {
                 if !teams.is_empty() {
                     body["team_reviewers"] = json!(teams);
                 }
-                self.with_node_retry(
+                match self.with_node_retry(
                     Method::POST,
                     &gh.r(&format!("/pulls/{n}/requested_reviewers")),
                     &body,
-                )?;
+                ) {
+                    Ok(_) => {}
+                    Err(e) if e.status == Some(422) && refuses_reviewers(&e.message) => {
+                        eprintln!("{}", e.message);
+                        let owner = gh.owner().to_owned();
+                        let readers = users.iter().filter_map(|u| u.parse::<Reader>().ok()).chain(
+                            teams
+                                .iter()
+                                .filter_map(|t| format!("{owner}/{t}").parse::<Reader>().ok()),
+                        );
+                        self.refused
+                            .get_or_insert_with(|| (n, Vec::new()))
+                            .1
+                            .extend(readers);
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             Operation::AddLabels { target, labels } => {
                 let n = self.number(*target)?;
@@ -472,6 +493,13 @@ impl<'a> Applier<'a> {
         }
         Ok(())
     }
+}
+
+/// Whether GitHub's 422 says a reader cannot be asked to review (no access
+/// to the repository, or the pull request's author).
+fn refuses_reviewers(message: &str) -> bool {
+    message.contains("Reviews may only be requested from collaborators")
+        || message.contains("Review cannot be requested from pull request author")
 }
 
 /// What GitHub answered for a new pull request or issue: its number and

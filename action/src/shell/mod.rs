@@ -4,7 +4,10 @@
 //! and the step summary.
 
 pub mod apply;
+mod check;
 pub mod gh;
+mod lint;
+mod open;
 pub mod read;
 
 use std::collections::BTreeMap;
@@ -13,18 +16,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use postmortem::check::{Checked, Form, check};
-use postmortem::submission::intake;
-use postmortem_action::check::{self as checker, CheckInput, FixIssueSnapshot};
-use postmortem_action::commands::{
-    Annotation, AnnotationLevel, cap_step_summary, escape_data, output_block, without_commands,
-};
+use postmortem_action::commands::{cap_step_summary, escape_data, output_block, without_commands};
 use postmortem_action::config::{Config, Mode};
 use postmortem_action::event::{self, Event, Trigger};
-use postmortem_action::files;
-use postmortem_action::fixissue;
-use postmortem_action::open::{
-    self, Finding, FindingSeverity, OpenInput, OpenState, Prepared, RepoContext, Source,
-};
+use postmortem_action::open::{self as opener, Finding, FindingSeverity};
 use postmortem_action::plan::{Exit, Plan, Text};
 use postmortem_model::Postmortem;
 
@@ -233,12 +228,24 @@ impl Run {
                         None => return Ok(0),
                     }
                 }
+                res.map_err(gh_err)?;
+                // Readers GitHub refused to ask for a review: said on the
+                // pull request, never a failure.
+                if let Some((pr, refused)) = a.refused.take() {
+                    let repo = self.var("GITHUB_REPOSITORY").unwrap_or_default();
+                    let more = opener::refused_readers(
+                        repo,
+                        postmortem_action::plan::Target::Number(pr),
+                        &refused,
+                    );
+                    a.apply(&more).map_err(gh_err)?;
+                    plan.annotations.extend(more.annotations);
+                }
                 eprintln!(
                     "{} GitHub request(s), {} write(s)",
                     gh.requests(),
                     gh.writes()
                 );
-                res.map_err(gh_err)?;
                 applier = Some(a);
             }
         }
@@ -284,373 +291,6 @@ impl Run {
             Some(gh) => read::default_branch(gh).map_err(gh_err),
             None => Ok("main".into()),
         }
-    }
-
-    fn plan_check(&self, gh: Option<&Gh>, event: Option<&Event>) -> Result<Plan, String> {
-        let default = self.default_branch(gh, event)?;
-        let branch = self.config.check_branch.clone().unwrap_or(default);
-        let issues: Vec<FixIssueSnapshot> = match (&self.args.state, gh) {
-            (Some(path), _) => {
-                let text =
-                    std::fs::read_to_string(path).map_err(|e| format!("reading {path}: {e}"))?;
-                serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?
-            }
-            (None, Some(gh)) => self.fix_snapshots(gh, &branch).map_err(gh_err)?,
-            (None, None) => Vec::new(),
-        };
-        let (plan, _) = checker::plan(&CheckInput {
-            config: &self.config,
-            check_branch: &branch,
-            now: self.now,
-            issues: &issues,
-        });
-        Ok(plan)
-    }
-
-    /// Open fix issues and those closed in the last 90 days, listed whole
-    /// first; then per issue the Action's comments (when it has any) and
-    /// one CI lookup (when its fix waits for one).
-    fn fix_snapshots(&self, gh: &Gh, branch: &str) -> Result<Vec<FixIssueSnapshot>, GhError> {
-        let mut issues = read::issues_labelled(gh, fixissue::FIX_LABEL, "open", None)?;
-        let since = self.now - chrono::Duration::days(90);
-        for i in read::issues_labelled(gh, fixissue::FIX_LABEL, "closed", Some(since))? {
-            if !i
-                .label_names()
-                .iter()
-                .any(|l| l.eq_ignore_ascii_case(checker::VERIFIED_LABEL))
-            {
-                issues.push(i);
-            }
-        }
-        // The Action's comments: none to read on an issue without
-        // comments; per issue for a few; for many, the repository's
-        // comment list since the oldest such issue, in pages.
-        let commented: Vec<&read::Issue> = issues.iter().filter(|i| i.comments > 0).collect();
-        let mut by_issue = if commented.len() > PER_ISSUE_COMMENT_READS {
-            let since = commented
-                .iter()
-                .map(|i| i.created_at)
-                .min()
-                .unwrap_or(self.now);
-            read::bot_comments_since(gh, since, &self.config.bot_login)?
-        } else {
-            None
-        };
-        let mut cache: BTreeMap<String, Vec<postmortem_action::check::CiResult>> = BTreeMap::new();
-        let mut out = Vec::with_capacity(issues.len());
-        for i in issues {
-            let body = i.body_text();
-            let labels = i.label_names();
-            let bot_comments = match (&mut by_issue, i.comments > 0) {
-                (_, false) => Vec::new(),
-                (Some(map), true) => map.remove(&i.number).unwrap_or_default(),
-                (None, true) => read::bot_comments(gh, i.number, &self.config.bot_login)?,
-            };
-            let results = match checker::binding_to_look_up(&body, &labels, branch) {
-                Some(b) => {
-                    let key = format!(
-                        "{}:{}:{}:{}",
-                        b.kind(),
-                        b.target(),
-                        b.branch(),
-                        i.created_at.date_naive()
-                    );
-                    match cache.get(&key) {
-                        Some(r) => r.clone(),
-                        None => {
-                            let r = read::ci_results(gh, &b, i.created_at)?;
-                            cache.insert(key, r.clone());
-                            r
-                        }
-                    }
-                }
-                None => Vec::new(),
-            };
-            out.push(FixIssueSnapshot {
-                number: i.number,
-                html_url: i.html_url.clone(),
-                open: i.state == "open",
-                created_at: i.created_at,
-                labels,
-                body,
-                bot_comments,
-                results,
-                document_fix: None,
-            });
-        }
-        Ok(out)
-    }
-
-    /// Plans an open run; `None` when there is nothing to do. With
-    /// `may_assume`, a first run on an intake issue does not look for the
-    /// postmortem branch ([`open::may_assume_no_branch`]); the third value
-    /// says whether it did so.
-    #[allow(clippy::type_complexity)]
-    fn plan_open(
-        &self,
-        gh: &Gh,
-        event: Option<&Event>,
-        may_assume: bool,
-    ) -> Result<Option<(Plan, std::collections::HashMap<String, String>, bool)>, String> {
-        let event =
-            event.ok_or("open mode needs the event (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH)")?;
-        // The document and where it came from.
-        let (text, source) = match &event.trigger {
-            Trigger::IntakeIssue(i) if self.rerun() => {
-                // A re-run replays the first run's payload: read the issue
-                // as it is now.
-                let issue = read::issue(gh, i.number)
-                    .map_err(gh_err)?
-                    .ok_or_else(|| format!("issue #{} does not exist", i.number))?;
-                let labels = issue.label_names();
-                self.intake(
-                    gh,
-                    i.number,
-                    &issue.body_text(),
-                    issue.state == "open",
-                    &labels,
-                    true,
-                )?
-            }
-            Trigger::IntakeIssue(i) => {
-                let has_comments = self.event_issue_comments().is_none_or(|n| n > 0);
-                self.intake(gh, i.number, &i.body, i.open, &i.labels, has_comments)?
-            }
-            Trigger::ManualIssue { number } => {
-                let issue = read::issue(gh, *number)
-                    .map_err(gh_err)?
-                    .ok_or_else(|| format!("issue #{number} does not exist"))?;
-                let labels = issue.label_names();
-                if !labels
-                    .iter()
-                    .any(|l| l.eq_ignore_ascii_case(&self.config.label))
-                {
-                    println!(
-                        "Nothing to do: issue #{number} does not carry the {:?} label",
-                        self.config.label
-                    );
-                    return Ok(None);
-                }
-                self.intake(
-                    gh,
-                    *number,
-                    &issue.body_text(),
-                    issue.state == "open",
-                    &labels,
-                    issue.comments > 0,
-                )?
-            }
-            Trigger::FormDispatch { document, .. } => (document.clone(), Source::FormDispatch),
-            other => {
-                println!("Nothing to do: open mode does not act on {other:?}");
-                return Ok(None);
-            }
-        };
-
-        let repo_full = self.var("GITHUB_REPOSITORY").unwrap_or_default().to_owned();
-        let default_branch = self.default_branch(Some(gh), Some(event))?;
-        let server_url = self
-            .var("GITHUB_SERVER_URL")
-            .unwrap_or("https://github.com")
-            .to_owned();
-        let today = self.config.timezone.date_of(self.now);
-
-        let intake_comments = match &event.trigger {
-            Trigger::IntakeIssue(_) => self.event_issue_comments(),
-            _ => None,
-        };
-        let assumed = may_assume
-            && open::may_assume_no_branch(
-                &source,
-                intake_comments,
-                self.rerun(),
-                self.config.dry_run,
-            );
-        let (pm, findings) = judge(&text);
-        let errors = findings
-            .iter()
-            .any(|f| f.severity == FindingSeverity::Error);
-        let pm = pm.unwrap_or_default();
-        let slug = postmortem::document::slug(&pm.incident.title);
-        let mut prepared = Prepared {
-            document: postmortem::document::render(&pm),
-            postmortem: pm,
-            findings,
-            slug,
-            index_files: Vec::new(),
-        };
-        let (base_sha, state, trees) = if errors {
-            (String::new(), OpenState::default(), Default::default())
-        } else {
-            let pm = &prepared.postmortem;
-            let doc = open::document_path_for(&self.config, pm, &prepared.slug, today).ok();
-            match (&pm.incident.id, &doc) {
-                (Some(id), Some(doc)) => {
-                    // Not index.md: it is derived from index.json whole.
-                    let (ij, _) = files::index_paths(doc);
-                    let mut paths = vec![doc.to_string(), ij];
-                    if let Some(rb) = &pm.runbook.path {
-                        paths.push(rb.to_string());
-                    }
-                    for a in &pm.adrs {
-                        if let Some(p) = &a.path {
-                            paths.push(p.to_string());
-                        }
-                    }
-                    let r = read::open_state(
-                        gh,
-                        id,
-                        &default_branch,
-                        &paths,
-                        &self.config.bot_login,
-                        !assumed,
-                        open::base_from_runner(
-                            assumed,
-                            self.var("GITHUB_REF"),
-                            self.var("GITHUB_SHA"),
-                            &default_branch,
-                        ),
-                    )
-                    .map_err(gh_err)?;
-                    (r.base_sha, r.state, r.trees)
-                }
-                _ => (String::new(), OpenState::default(), Default::default()),
-            }
-        };
-        if let Ok(doc) =
-            open::document_path_for(&self.config, &prepared.postmortem, &prepared.slug, today)
-        {
-            let (ij, _) = files::index_paths(&doc);
-            let existing = state.files.get(&ij).cloned().flatten();
-            prepared.index_files =
-                files::index_update(existing.as_deref(), &doc, &prepared.postmortem);
-        }
-        let repo = RepoContext {
-            full_name: repo_full,
-            server_url,
-            default_branch,
-            base_sha,
-        };
-        let plan = open::plan(&OpenInput {
-            config: &self.config,
-            repo: &repo,
-            source: &source,
-            prepared: &prepared,
-            state: &state,
-            today,
-        });
-        Ok(Some((plan, trees, assumed)))
-    }
-
-    fn intake(
-        &self,
-        gh: &Gh,
-        number: u64,
-        body: &str,
-        open_now: bool,
-        labels: &[String],
-        has_comments: bool,
-    ) -> Result<(String, Source), String> {
-        let (text, first_line) = match intake::extract(body) {
-            Ok(x) => (x.document, x.first_line),
-            // An empty or broken body is judged like any unreadable
-            // document: the findings comment says what to change.
-            Err(_) => (body.to_owned(), 1),
-        };
-        let bot_comments = if has_comments {
-            read::bot_comments(gh, number, &self.config.bot_login).map_err(gh_err)?
-        } else {
-            Vec::new()
-        };
-        Ok((
-            text,
-            Source::IntakeIssue {
-                number,
-                open: open_now,
-                labels: labels.to_vec(),
-                bot_comments,
-                first_line,
-            },
-        ))
-    }
-
-    /// Lint mode: the postmortem documents a pull request touches,
-    /// findings as annotations on their lines; fails on errors.
-    fn lint(&self, gh: &Gh, event: Option<&Event>) -> Result<u8, String> {
-        let Some(Event {
-            trigger: Trigger::PullRequest(pr),
-            ..
-        }) = event
-        else {
-            println!("Nothing to do: lint mode reads pull_request events");
-            return Ok(0);
-        };
-        let changed = gh
-            .get_all(
-                &gh.r(&format!("/pulls/{}/files?per_page=100", pr.number)),
-                None,
-                30,
-            )
-            .map_err(gh_err)?;
-        let mut annotations = Vec::new();
-        let mut summary = vec![
-            "### Postmortem lint".to_owned(),
-            String::new(),
-            "| Document | Errors | Warnings |".to_owned(),
-            "|---|---|---|".to_owned(),
-        ];
-        let mut failed = 0;
-        let mut seen = 0;
-        for f in changed {
-            let path = f["filename"].as_str().unwrap_or_default();
-            if f["status"].as_str() == Some("removed")
-                || !files::matches_document_pattern(&self.config.document_path, path)
-            {
-                continue;
-            }
-            seen += 1;
-            let Some(text) = read::file(gh, path, &pr.head_sha).map_err(gh_err)? else {
-                continue;
-            };
-            let (_, findings) = judge(&text);
-            let (mut e, mut w) = (0, 0);
-            for x in &findings {
-                let level = match x.severity {
-                    FindingSeverity::Error => {
-                        e += 1;
-                        AnnotationLevel::Error
-                    }
-                    FindingSeverity::Warning => {
-                        w += 1;
-                        AnnotationLevel::Warning
-                    }
-                };
-                annotations.push(Annotation {
-                    level,
-                    file: Some(path.to_owned()),
-                    line: x.line,
-                    title: format!("{} {}", x.code, x.rule),
-                    message: x.message.clone(),
-                });
-            }
-            if e > 0 {
-                failed += 1;
-            }
-            summary.push(format!(
-                "| `{}` | {e} | {w} |",
-                postmortem_action::text::table_cell(path)
-            ));
-        }
-        if seen == 0 {
-            summary.push("| — | no postmortem documents changed | — |".into());
-        }
-        let mut plan = Plan::new(Mode::Lint);
-        plan.annotations = annotations;
-        plan.summary = summary;
-        if failed > 0 {
-            plan.fail(format!("{failed} postmortem document(s) have errors"));
-        }
-        self.finish(None, plan, Default::default(), None)
     }
 }
 

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use postmortem_action::check::{BotComment, CiResult};
+use postmortem_action::check::{BotComment, CiResult, JobResult, Landing};
 use postmortem_action::fixissue;
 use postmortem_action::open::{
     BranchState, COMMIT_TRAILER, FixIssueState, OpenState, PullRequestState,
@@ -202,6 +202,40 @@ pub fn issues_labelled(
     Ok(out)
 }
 
+/// A fix issue as the opener sees it.
+pub fn fix_issue_state(i: &Issue) -> FixIssueState {
+    FixIssueState {
+        number: i.number,
+        html_url: i.html_url.clone(),
+        open: i.state == "open",
+        title: i.title.clone(),
+        body: i.body_text(),
+        labels: i.label_names(),
+        assignees: i
+            .assignees
+            .as_ref()
+            .map(|a| a.iter().map(|u| u.login.clone()).collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// The open issues labelled `label` that `creator` opened.
+pub fn issues_by(gh: &Gh, label: &str, creator: &str) -> Result<Vec<Issue>, GhError> {
+    let uri = gh.r(&format!(
+        "/issues?labels={}&state=open&creator={}&per_page=100",
+        enc(label),
+        enc(creator)
+    ));
+    let mut out = Vec::new();
+    for v in gh.get_all(&uri, None, MAX_PAGES)? {
+        let i: Issue = parse(v, "an issue")?;
+        if !i.is_pull_request() {
+            out.push(i);
+        }
+    }
+    Ok(out)
+}
+
 /// One issue.
 pub fn issue(gh: &Gh, number: u64) -> Result<Option<Issue>, GhError> {
     gh.get_opt(&gh.r(&format!("/issues/{number}")))?
@@ -376,14 +410,16 @@ pub fn open_state(
     // A PR needs its head branch: with no branch there is no open PR.
     let pull_request = match &branch_state {
         None => None,
-        Some(b) => {
+        Some(_) => {
             let list = gh.get(&gh.r(&format!(
                 "/pulls?head={}&state=open&per_page=100",
                 enc(&format!("{}:{branch}", gh.owner()))
             )))?;
             match list.as_array().and_then(|a| a.first()).cloned() {
                 None => None,
-                Some(pr) => Some(pull_request_state(gh, &pr, !b.only_action_commits, bot)?),
+                // Its comments hold the Action's markers: readers refused
+                // before, human commits said.
+                Some(pr) => Some(pull_request_state(gh, &pr, true, bot)?),
             }
         }
     };
@@ -397,19 +433,7 @@ pub fn open_state(
         candidates
             .iter()
             .find(|i| i.number == *n)
-            .map(|i| FixIssueState {
-                number: i.number,
-                html_url: i.html_url.clone(),
-                open: i.state == "open",
-                title: i.title.clone(),
-                body: i.body_text(),
-                labels: i.label_names(),
-                assignees: i
-                    .assignees
-                    .as_ref()
-                    .map(|a| a.iter().map(|u| u.login.clone()).collect())
-                    .unwrap_or_default(),
-            })
+            .map(fix_issue_state)
     });
 
     let at = if branch_state.is_some() {
@@ -498,7 +522,8 @@ pub fn pull_request_state(
     })
 }
 
-/// The CI results of a binding: one request.
+/// The CI results of a binding since `since`: one request. Each result
+/// carries the facts [`postmortem_action::evidence`] judges it by.
 pub fn ci_results(
     gh: &Gh,
     binding: &TestBinding,
@@ -506,19 +531,37 @@ pub fn ci_results(
 ) -> Result<Vec<CiResult>, GhError> {
     let branch = binding.branch();
     match binding {
-        TestBinding::Workflow { workflow, .. } => {
+        TestBinding::Workflow { workflow, job, .. } => {
+            #[derive(Deserialize)]
+            struct Repo {
+                #[serde(default)]
+                full_name: Option<String>,
+            }
             #[derive(Deserialize)]
             struct Run {
+                id: u64,
                 #[serde(default)]
                 conclusion: Option<String>,
                 #[serde(default)]
                 head_branch: Option<String>,
                 #[serde(default)]
+                head_sha: Option<String>,
+                #[serde(default)]
+                event: Option<String>,
+                #[serde(default)]
+                head_repository: Option<Repo>,
+                #[serde(default)]
                 updated_at: Option<DateTime<Utc>>,
                 html_url: String,
             }
+            // A run bound to one job may fail elsewhere and still prove it.
+            let status = if job.is_some() {
+                "completed"
+            } else {
+                "success"
+            };
             let v = gh.get(&gh.r(&format!(
-                "/actions/workflows/{}/runs?branch={}&status=success&created={}&per_page=100",
+                "/actions/workflows/{}/runs?branch={}&status={status}&created={}&per_page=100",
                 enc(workflow),
                 enc(branch),
                 enc(&format!(">={}", since.format("%Y-%m-%d")))
@@ -531,10 +574,20 @@ pub fn ci_results(
                     branch: r.head_branch,
                     completed_at: r.updated_at,
                     html_url: r.html_url,
+                    head_sha: r.head_sha,
+                    run_id: Some(r.id),
+                    event: r.event,
+                    head_repository: r.head_repository.and_then(|h| h.full_name),
+                    ..CiResult::default()
                 })
                 .collect())
         }
         TestBinding::CheckRun { name, .. } => {
+            #[derive(Deserialize)]
+            struct App {
+                #[serde(default)]
+                slug: Option<String>,
+            }
             #[derive(Deserialize)]
             struct Check {
                 #[serde(default)]
@@ -545,6 +598,10 @@ pub fn ci_results(
                 html_url: Option<String>,
                 #[serde(default)]
                 details_url: Option<String>,
+                #[serde(default)]
+                head_sha: Option<String>,
+                #[serde(default)]
+                app: Option<App>,
             }
             let v = gh.get(&gh.r(&format!(
                 "/commits/{}/check-runs?check_name={}&status=completed&filter=all&per_page=100",
@@ -559,6 +616,9 @@ pub fn ci_results(
                     branch: Some(branch.to_owned()),
                     completed_at: c.completed_at,
                     html_url: c.html_url.or(c.details_url).unwrap_or_default(),
+                    head_sha: c.head_sha,
+                    reporter: c.app.and_then(|a| a.slug),
+                    ..CiResult::default()
                 })
                 .collect())
         }
@@ -574,6 +634,8 @@ pub fn ci_results(
                 target_url: Option<String>,
                 #[serde(default)]
                 url: String,
+                #[serde(default)]
+                creator: Option<User>,
             }
             let v = gh.get(&gh.r(&format!("/commits/{}/statuses?per_page=100", enc(branch))))?;
             let statuses: Vec<Status> = parse(v, "commit statuses")?;
@@ -584,11 +646,129 @@ pub fn ci_results(
                     conclusion: Some(s.state),
                     branch: Some(branch.to_owned()),
                     completed_at: s.updated_at,
+                    // A status's API URL ends in the commit's sha.
+                    head_sha: s.url.rsplit('/').next().map(str::to_owned),
                     html_url: s.target_url.unwrap_or(s.url),
+                    reporter: s.creator.map(|c| c.login),
+                    ..CiResult::default()
                 })
                 .collect())
         }
     }
+}
+
+/// Whether commit `head` contains commit `base` (`GET /compare`: `ahead`
+/// or `identical`).
+pub fn contains(gh: &Gh, base: &str, head: &str) -> Result<bool, GhError> {
+    let v = gh.get_opt(&gh.r(&format!("/compare/{}...{}", enc(base), enc(head))))?;
+    Ok(v.is_some_and(|v| matches!(v["status"].as_str(), Some("ahead" | "identical"))))
+}
+
+/// Job `name` of workflow run `run_id`, if the run has it.
+pub fn job(gh: &Gh, run_id: u64, name: &str) -> Result<Option<JobResult>, GhError> {
+    #[derive(Deserialize)]
+    struct Job {
+        name: String,
+        #[serde(default)]
+        conclusion: Option<String>,
+        #[serde(default)]
+        completed_at: Option<DateTime<Utc>>,
+        #[serde(default)]
+        html_url: Option<String>,
+    }
+    for v in gh.get_all(
+        &gh.r(&format!("/actions/runs/{run_id}/jobs?per_page=100")),
+        Some("jobs"),
+        MAX_PAGES,
+    )? {
+        let j: Job = parse(v, "a workflow job")?;
+        if j.name == name {
+            return Ok(Some(JobResult {
+                conclusion: j.conclusion,
+                completed_at: j.completed_at,
+                html_url: j.html_url.unwrap_or_default(),
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// The earliest merged pull request whose head is `branch`: its merge
+/// commit, number and time.
+pub fn merged_pull(gh: &Gh, branch: &str) -> Result<Option<Landing>, GhError> {
+    #[derive(Deserialize)]
+    struct Pull {
+        number: u64,
+        #[serde(default)]
+        merged_at: Option<DateTime<Utc>>,
+        #[serde(default)]
+        merge_commit_sha: Option<String>,
+    }
+    let list = gh.get_all(
+        &gh.r(&format!(
+            "/pulls?head={}&state=closed&per_page=100",
+            enc(&format!("{}:{branch}", gh.owner()))
+        )),
+        None,
+        MAX_PAGES,
+    )?;
+    let mut merged = Vec::new();
+    for v in list {
+        let p: Pull = parse(v, "a pull request")?;
+        if let (Some(at), Some(sha)) = (p.merged_at, p.merge_commit_sha) {
+            merged.push(Landing::Merged {
+                sha,
+                pull_request: p.number,
+                merged_at: at,
+            });
+        }
+    }
+    Ok(merged.into_iter().min_by_key(|l| match l {
+        Landing::Merged { merged_at, .. } => Some(*merged_at),
+        _ => None,
+    }))
+}
+
+/// Whether `login` can be assigned to issues here (204 or 404).
+pub fn assignable(gh: &Gh, login: &str) -> Result<bool, GhError> {
+    Ok(gh
+        .get_opt(&gh.r(&format!("/assignees/{}", enc(login))))?
+        .is_some())
+}
+
+/// Whether `login` has access to the repository (204 or 404).
+pub fn collaborator(gh: &Gh, login: &str) -> Result<bool, GhError> {
+    Ok(gh
+        .get_opt(&gh.r(&format!("/collaborators/{}", enc(login))))?
+        .is_some())
+}
+
+/// The slugs of the teams with access to the repository, or `None` when the
+/// token may not list them (the default token may not: 403).
+pub fn teams_with_access(gh: &Gh) -> Result<Option<Vec<String>>, GhError> {
+    match gh.get_all(&gh.r("/teams?per_page=100"), None, MAX_PAGES) {
+        Ok(teams) => Ok(Some(
+            teams
+                .iter()
+                .filter_map(|t| t["slug"].as_str().map(str::to_owned))
+                .collect(),
+        )),
+        Err(e) if matches!(e.status, Some(403 | 404)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The files a push changed (`GET /compare/{before}...{after}`): each
+/// path added, modified or renamed to.
+pub fn changed_files(gh: &Gh, before: &str, after: &str) -> Result<Vec<String>, GhError> {
+    let v = gh.get(&gh.r(&format!("/compare/{}...{}", enc(before), enc(after))))?;
+    Ok(v["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["status"].as_str() != Some("removed"))
+        .filter_map(|f| f["filename"].as_str().map(str::to_owned))
+        .collect())
 }
 
 /// Standard base64 with newlines (as the contents API sends it).

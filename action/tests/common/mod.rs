@@ -100,6 +100,7 @@ pub fn dispatch_event(document: &str) -> Value {
     let mut ev = example_event("repository_dispatch", None);
     ev["action"] = json!("postmortem");
     ev["client_payload"] = json!({"document": document});
+    ev["sender"]["login"] = json!("senior-dev");
     point_at_repo(&mut ev);
     ev
 }
@@ -159,6 +160,11 @@ impl World {
                 ],
                 "Runbooks and ADRs",
             );
+            // The fix's owner has access; the readers' team too. Scenarios
+            // about refusals take them away.
+            st.collaborators
+                .insert("senior-dev".into(), fake_github::Permission::Write);
+            st.teams.push("leadership".into());
         }
         World {
             gh,
@@ -270,6 +276,62 @@ impl World {
             .collect()
     }
 
+    /// An `issues` event for issue `n` as the fake holds it now (its body,
+    /// state, labels and comment count), from GitHub's example payload.
+    pub fn issue_event(&self, action: &str, n: u64) -> Value {
+        let st = self.gh.state();
+        let i = st.issue(n).expect("the issue").clone();
+        let comments = st.comments_on(n).len();
+        drop(st);
+        let labels: Vec<&str> = i.labels.iter().map(String::as_str).collect();
+        let mut ev = issues_event(action, n, i.body.as_deref().unwrap_or(""), &labels);
+        ev["issue"]["state"] = json!(i.state);
+        ev["issue"]["comments"] = json!(comments);
+        ev
+    }
+
+    /// The events the fake recorded since the `from`th (what would start
+    /// workflows on GitHub), each laid over GitHub's example payload of its
+    /// kind.
+    pub fn events_since(&self, from: usize) -> Vec<(String, Value)> {
+        let recorded: Vec<fake_github::Event> =
+            self.gh.state().events.iter().skip(from).cloned().collect();
+        recorded
+            .into_iter()
+            .map(|e| {
+                let action = e.payload["action"].as_str().map(str::to_owned);
+                let example = match e.name.as_str() {
+                    "issues" => example_event("issues", action.as_deref()),
+                    other => example_event(other, None),
+                };
+                (e.name, overlay(example, e.payload))
+            })
+            .collect()
+    }
+
+    /// The open postmortem pull request, merged by a person; returns the
+    /// merge commit.
+    pub fn merge_postmortem(&self) -> String {
+        let pr = self
+            .pulls()
+            .into_iter()
+            .find(|p| p.state == "open")
+            .expect("an open pull request")
+            .number;
+        self.gh.state().merge(pr, "senior-dev").expect("merged")
+    }
+
+    /// A completed run of `workflow` on main's head as it is now.
+    pub fn run_on_main(&self, workflow: &str, conclusion: &str, when: &str) -> u64 {
+        let mut st = self.gh.state();
+        let id = st.id();
+        let head = st.refs["heads/main"].clone();
+        st.runs.push(fake_github::WorkflowRun::completed(
+            id, workflow, "main", &head, conclusion, when,
+        ));
+        id
+    }
+
     pub fn comments(&self, issue: u64) -> Vec<String> {
         self.gh
             .state()
@@ -277,6 +339,23 @@ impl World {
             .iter()
             .map(|c| c.body.clone())
             .collect()
+    }
+}
+
+/// `over` laid on `base`, key by key for objects.
+fn overlay(base: Value, over: Value) -> Value {
+    match (base, over) {
+        (Value::Object(mut b), Value::Object(o)) => {
+            for (k, v) in o {
+                let merged = match b.remove(&k) {
+                    Some(bv) => overlay(bv, v),
+                    None => v,
+                };
+                b.insert(k, merged);
+            }
+            Value::Object(b)
+        }
+        (_, o) => o,
     }
 }
 
