@@ -178,3 +178,21 @@ export async function download(page, buttonText) {
   const file = await dl.path();
   return { name: dl.suggestedFilename(), text: fs.readFileSync(file, 'utf8') };
 }
+
+/**
+ * Imports a file into the form through its Import button's file input, as
+ * a person choosing it would, and waits for the form to say so.
+ */
+export async function importFile(page, name, text) {
+  const input = page.locator('postmortem-form input[type=file]');
+  await input.setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+  await page.waitForFunction(
+    (n) => document.querySelector('postmortem-form').shadowRoot.querySelector('.draft-bar [role=status]').textContent.includes(`Imported ${n}.`),
+    name,
+  );
+}
+
+/** The practice's example (examples/queue-render.json), imported. */
+export async function importExample(page) {
+  await importFile(page, 'queue-render.json', fs.readFileSync(path.join(ROOT, 'examples', 'queue-render.json'), 'utf8'));
+}

@@ -298,3 +298,23 @@ test('the palette follows prefers-color-scheme, and data-theme overrides it', as
   await page.evaluate(() => document.querySelectorAll('postmortem-form')[1].setAttribute('data-theme', 'light'));
   assert.deepEqual(await backgrounds(), [dark, light]);
 });
+
+test("the standalone page takes an API base from its link only when the page's owner allows that host", async (t) => {
+  const h = await start();
+  t.after(() => h.close());
+  const hint = (page) => inForm(page, (root) => root.querySelector('[id$="-token-hint"]').textContent);
+  // A crafted link naming another API: ignored, said, and the token would
+  // go to GitHub.com.
+  const page = await h.page('/dist/standalone.html?repo=acme/ops&incident=INC-LINK&api-base=https://evil.example/api&github-url=https://evil.example');
+  await ready(page);
+  const note = await page.locator('p[role=alert].ignored').textContent();
+  assert.match(note, /^This page ignored api-base=https:\/\/evil\.example\/api and github-url=https:\/\/evil\.example: its owner lets the form send only to https:\/\/api\.github\.com, https:\/\/github\.com\./);
+  assert.equal(await page.evaluate(() => document.querySelector('postmortem-form').hasAttribute('data-api-base')), false);
+  await press(page, '7. Review and submit');
+  assert.match(await hint(page), /It is sent only to https:\/\/api\.github\.com\/repos\/acme\/ops\/dispatches,/);
+  // A host the page lists is taken.
+  const allowed = await h.page('/dist/standalone.html?repo=acme/ops&incident=INC-LINK2&api-base=https://api.github.com');
+  await ready(allowed);
+  assert.equal(await allowed.locator('p[role=alert].ignored').count(), 0);
+  assert.equal(await allowed.evaluate(() => document.querySelector('postmortem-form').dataset.apiBase), 'https://api.github.com');
+});

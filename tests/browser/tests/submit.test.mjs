@@ -1,10 +1,13 @@
-// Submitting with no server of ours: a prefilled new-issue page, the
+// Submitting with no server of ours: a prefilled new-issue page (the
+// core's intake body, marked so the Action finds it without a label), the
 // clipboard for a document too long for a URL, and a repository_dispatch
-// event sent with a pasted token to a configurable API base.
+// event sent with a pasted token to the API base the page names. Neither
+// route sends a postmortem the practice's rules find errors in, or one
+// GitHub would refuse for its size.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, ready, fill, press, inForm, tabTo } from '../lib/harness.mjs';
+import { start, ready, fill, press, inForm, tabTo, importExample } from '../lib/harness.mjs';
 import { freePort } from '../lib/wiki.mjs';
 
 /** Answers GitHub's pages locally and returns the popup once it has loaded. */
@@ -16,20 +19,38 @@ async function issuePage(h, page) {
 }
 
 const preview = (page) => inForm(page, (root) => root.querySelector('.preview').textContent);
+const status = (page) => inForm(page, (root) => root.querySelector('.submit [role=status]').textContent);
 
-test('without a token the new-issue page opens with title, label and body filled in', async (t) => {
-  const h = await start();
-  t.after(() => h.close());
+/** The document inside an intake body: after the marker, in the fence. */
+function intakeDocument(body) {
+  const lines = body.split('\n');
+  assert.equal(lines[0], '<!-- postmortem-intake:v1 -->');
+  const open = lines.findIndex((l) => /^`{4,}markdown$/.test(l));
+  const fence = lines[open].replace('markdown', '');
+  const close = lines.findIndex((l, i) => i > open && l === fence);
+  return lines.slice(open + 1, close).join('\n') + '\n';
+}
+
+/** A form holding the practice's example, `title` typed, on Review. */
+async function exampleOnReview(h, title) {
   const page = await h.page('/pages/basic.html');
   await ready(page);
-  await fill(page, 'incident-title', 'queue slow');
+  await importExample(page);
+  if (title) await fill(page, 'incident-title', title);
   await press(page, '7. Review and submit');
+  return page;
+}
+
+test('without a token the new-issue page opens with title, label and the intake body filled in', async (t) => {
+  const h = await start();
+  t.after(() => h.close());
+  const page = await exampleOnReview(h, 'queue slow');
   const popup = await issuePage(h, page);
   const url = new URL(popup.url());
   assert.equal(url.origin + url.pathname, 'https://github.com/acme/ops/issues/new');
   assert.equal(url.searchParams.get('title'), 'Postmortem INC-2026-0142: queue slow');
   assert.equal(url.searchParams.get('labels'), 'postmortem');
-  assert.equal(url.searchParams.get('body'), await preview(page));
+  assert.equal(intakeDocument(url.searchParams.get('body')), await preview(page));
 });
 
 test('a document too long for a URL goes through the clipboard with a one-line instruction', async (t) => {
@@ -37,8 +58,10 @@ test('a document too long for a URL goes through the clipboard with a one-line i
   t.after(() => h.close());
   const page = await h.page('/pages/basic.html');
   await ready(page);
+  await importExample(page);
   await tabTo(page, 'incident-user_impact');
-  await page.keyboard.insertText('Graders saw slow queues. '.repeat(400));
+  await page.keyboard.press('End');
+  await page.keyboard.insertText(' Graders saw slow queues.'.repeat(400));
   await press(page, '7. Review and submit');
   const popup = await issuePage(h, page);
   const body = new URL(popup.url()).searchParams.get('body');
@@ -46,7 +69,45 @@ test('a document too long for a URL goes through the clipboard with a one-line i
   assert.ok(!body.includes('\n'), 'one line');
   await page.bringToFront();
   const clip = await page.evaluate(() => navigator.clipboard.readText());
-  assert.equal(clip, await preview(page));
+  assert.equal(intakeDocument(clip), await preview(page));
+});
+
+test('a postmortem with errors is not sent either way, says why, and stays', async (t) => {
+  const h = await start();
+  t.after(() => h.close());
+  let popups = 0;
+  h.context.on('page', () => popups++);
+  const page = await h.page('/pages/basic.html');
+  await ready(page);
+  await fill(page, 'incident-title', 'not finished');
+  await press(page, '7. Review and submit');
+  await press(page, 'Open a GitHub issue');
+  await page.waitForFunction(() => /^Not sent/.test(document.querySelector('postmortem-form').shadowRoot.querySelector('.submit [role=status]').textContent));
+  assert.match(await status(page), /^Not sent: the practice's rules still find \d+ problems to resolve \(listed above\), and the repository's Action would refuse the postmortem\. Your draft stays here\.$/);
+  await fill(page, 'token', 'github_pat_test');
+  await press(page, 'Send to the repository');
+  assert.match(await status(page), /^Not sent: the practice's rules still find/);
+  assert.equal(popups, 0, 'no new-issue page opened');
+  assert.match(await preview(page), /not finished/);
+});
+
+test('a postmortem over GitHub\'s size limits is not sent, and the form says which limit', async (t) => {
+  const h = await start();
+  t.after(() => h.close());
+  const page = await h.page('/pages/basic.html');
+  await ready(page);
+  await importExample(page);
+  await tabTo(page, 'incident-user_impact');
+  await page.keyboard.press('End');
+  // Over 64,000 bytes of dispatch payload and 65,536 characters of issue.
+  await page.keyboard.insertText(' Graders saw slow queues while the cache stayed cold.'.repeat(1300));
+  await press(page, '7. Review and submit');
+  await fill(page, 'token', 'github_pat_test');
+  await press(page, 'Send to the repository');
+  assert.match(await status(page), /^Not sent: the repository_dispatch payload would be \d+ bytes, over GitHub's limit of 64000 bytes: shorten the longest texts, or export the document/);
+  await press(page, 'Open a GitHub issue');
+  await page.waitForFunction(() => /issue body/.test(document.querySelector('postmortem-form').shadowRoot.querySelector('.submit [role=status]').textContent));
+  assert.match(await status(page), /^Not sent: the issue body would be \d+ characters, over GitHub's limit of 65536 characters/);
 });
 
 /**
@@ -65,8 +126,12 @@ async function readyToSend(t, title, answer) {
   const page = await h.page('/pages/basic.html');
   await ready(page);
   await useApi(page, h.url('/api'));
+  await importExample(page);
   await fill(page, 'incident-title', title);
   await press(page, '7. Review and submit');
+  // The review step says where the token goes.
+  const hint = await inForm(page, (root) => root.querySelector('[id$="-token-hint"]').textContent);
+  assert.ok(hint.includes(`It is sent only to ${h.url('/api')}/repos/acme/ops/dispatches,`), hint);
   await fill(page, 'token', 'github_pat_test');
   return page;
 }
@@ -76,8 +141,6 @@ async function useApi(page, base) {
   await page.evaluate((api) => document.querySelector('postmortem-form').setAttribute('data-api-base', api), base);
   await ready(page);
 }
-
-const status = (page) => inForm(page, (root) => root.querySelector('.submit [role=status]').textContent);
 
 /** Waits until the submit status changes from `before` and matches `done`. */
 const answered = (page, before, done) =>
@@ -99,7 +162,8 @@ test('with a token the document is sent as a repository_dispatch event', async (
     res.end();
   });
   await press(page, 'Send to the repository');
-  await answered(page, '', /^Sent:/);
+  await answered(page, '', /^Sent to acme\/ops\./);
+  assert.match(await status(page), /opens the pull request next to the runbook, or, if it finds something to change, an issue listing it: look for either at https:\/\/github\.com\/acme\/ops\/pulls and https:\/\/github\.com\/acme\/ops\/issues/);
   assert.equal(received.length, 1);
   const [r] = received;
   assert.equal(r.method, 'POST');
@@ -142,6 +206,8 @@ test('when GitHub refuses the event, or cannot be reached, the form says why and
   // Nothing listens at the API base.
   const closed = `http://127.0.0.1:${await freePort()}`;
   await useApi(page, closed);
+  await importExample(page);
+  await fill(page, 'incident-title', 'refused by GitHub');
   await press(page, '7. Review and submit');
   await fill(page, 'token', 'github_pat_test');
   await press(page, 'Send to the repository');
