@@ -348,8 +348,10 @@ pub struct State {
     /// Whether the token may list the repository's teams (`GITHUB_TOKEN`
     /// may not: 403).
     pub teams_visible: bool,
-    /// Who each token acts as (a token not listed acts as [`State::bot`]).
+    /// Who each token acts as.
     pub tokens: BTreeMap<String, String>,
+    /// Who a token not in [`State::tokens`] acts as; `None`: [`State::bot`].
+    pub other_tokens: Option<String>,
     /// What would start workflows on GitHub, in order.
     pub events: Vec<Event>,
     /// Next id for comments, runs, …
@@ -395,6 +397,7 @@ impl State {
             teams: Vec::new(),
             teams_visible: false,
             tokens: BTreeMap::new(),
+            other_tokens: None,
             events: Vec::new(),
             next_id: 1000,
             faults: Faults {
@@ -503,10 +506,15 @@ impl State {
 
     /// Who a request's token acts as.
     pub fn user_of(&self, token: Option<&str>) -> String {
-        token
-            .and_then(|t| self.tokens.get(t))
-            .cloned()
-            .unwrap_or_else(|| self.bot.clone())
+        match token {
+            Some(t) => self
+                .tokens
+                .get(t)
+                .or(self.other_tokens.as_ref())
+                .cloned()
+                .unwrap_or_else(|| self.bot.clone()),
+            None => self.bot.clone(),
+        }
     }
 
     /// Whether `login` can be assigned to issues here (GitHub: people with
@@ -752,15 +760,42 @@ pub(crate) fn merge_base(st: &State, a: &str, b: &str) -> Option<String> {
 
 /// A loopback listener on a random port, with `TCP_NODELAY` (Linux
 /// passes it on to the accepted connections).
-fn listener() -> std::net::TcpListener {
+fn listener(port: u16) -> std::io::Result<std::net::TcpListener> {
     use socket2::{Domain, Protocol, Socket, Type};
-    let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).expect("a socket");
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
     let _ = socket.set_tcp_nodelay(true);
-    let addr: std::net::SocketAddr = "127.0.0.1:0".parse().expect("an address");
-    socket.bind(&addr.into()).expect("bind 127.0.0.1:0");
-    socket.listen(128).expect("listen");
-    socket.into()
+    let _ = socket.set_reuse_address(true);
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    socket.bind(&addr.into())?;
+    socket.listen(128)?;
+    Ok(socket.into())
 }
+
+/// A request that is not an API call, for [`FakeGitHub::serve`]'s pages.
+#[derive(Debug, Clone)]
+pub struct WebRequest {
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The path and query.
+    pub url: String,
+    /// The body, as sent.
+    pub body: String,
+}
+
+/// A page's answer.
+#[derive(Debug, Clone)]
+pub struct WebPage {
+    /// The status.
+    pub status: u16,
+    /// Headers (`Content-Type`, `Location`, …).
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: String,
+}
+
+/// What answers the requests the API does not (a web page, a control
+/// endpoint); `None` hands the request to the API.
+pub type Pages = dyn Fn(&Mutex<State>, &WebRequest) -> Option<WebPage> + Send + Sync;
 
 /// The running fake.
 pub struct FakeGitHub {
@@ -775,8 +810,15 @@ impl FakeGitHub {
     /// Starts on a random loopback port with repository `acme/app`, branch
     /// `main` holding a README.
     pub fn start() -> FakeGitHub {
+        FakeGitHub::serve(0, None).expect("serve on 127.0.0.1")
+    }
+
+    /// Serves on 127.0.0.1:`port` (0: any free port), with `pages`
+    /// answering first what is not an API call.
+    pub fn serve(port: u16, pages: Option<Arc<Pages>>) -> std::io::Result<FakeGitHub> {
         let server = Arc::new(
-            tiny_http::Server::from_listener(listener(), None).expect("serve on 127.0.0.1"),
+            tiny_http::Server::from_listener(listener(port)?, None)
+                .map_err(|e| std::io::Error::other(e.to_string()))?,
         );
         let port = server
             .server_addr()
@@ -804,7 +846,23 @@ impl FakeGitHub {
                             .trim()
                             .to_owned()
                     });
-                let answer = if method == "OPTIONS" {
+                let page = pages.as_ref().and_then(|p| {
+                    p(
+                        &st,
+                        &WebRequest {
+                            method: method.clone(),
+                            url: url.clone(),
+                            body: body.clone(),
+                        },
+                    )
+                });
+                let answer = if let Some(page) = page {
+                    Answer {
+                        status: page.status,
+                        headers: page.headers,
+                        body: page.body,
+                    }
+                } else if method == "OPTIONS" {
                     routes::preflight()
                 } else {
                     let mut state = st.lock().unwrap_or_else(|e| e.into_inner());
@@ -820,12 +878,12 @@ impl FakeGitHub {
                 let _ = req.respond(resp);
             }
         });
-        FakeGitHub {
+        Ok(FakeGitHub {
             url,
             state,
             server,
             thread: Some(thread),
-        }
+        })
     }
 
     /// The state, locked.
