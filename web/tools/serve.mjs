@@ -2,7 +2,7 @@
 // the right MIME types (application/wasm for streaming compilation), no
 // caching, and optional response headers per path (a CSP, framing rules).
 //
-//   node web/tools/serve.mjs [--port 8787] [--dir web/dist]
+//   node web/tools/serve.mjs [--port 8787] [--dir web/dist] [--stand-in http://127.0.0.1:8788]
 //
 // or, from a test:
 //   const server = await serve({ mounts: { '/': dist, '/pages/': pages }, headers: (path) => ({}) });
@@ -27,8 +27,28 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Starts the server; resolves to { url, port, close() }. */
-export async function serve({ mounts, headers = () => ({}), handle = null, port = 0, host = '127.0.0.1' }) {
+// The demo wiki page names where its form sends: a local GitHub stand-in
+// (scripts/run starts one) or GitHub.com. Its HTML holds these
+// placeholders, filled in as it is served.
+function demoPlaceholders(standIn) {
+  const gh = standIn
+    ? { api: `${standIn}/api/v3`, web: standIn, connect: standIn }
+    : { api: 'https://api.github.com', web: 'https://github.com', connect: 'https://api.github.com' };
+  return {
+    __API_BASE__: gh.api,
+    __GITHUB_URL__: gh.web,
+    __CONNECT_SRC__: gh.connect,
+    __STAND_IN_LINK__: standIn ? `<li><a href="${standIn}/">What the Action made (local GitHub stand-in)</a></li>` : '',
+    __STAND_IN_NOTE__: standIn
+      ? `<p class="stand-in">This demo sends to a <strong>local stand-in for GitHub</strong> at <a href="${standIn}/">${standIn}</a>, started by <code>scripts/run</code>: nothing leaves this machine. Type any token to send with one; the stand-in runs the real postmortem Action on what arrives.</p>`
+      : '',
+  };
+}
+
+/** Starts the server; resolves to { url, port, close() }. `standIn` is the
+ * URL of a local GitHub stand-in the demo page sends to (else GitHub.com). */
+export async function serve({ mounts, headers = () => ({}), handle = null, port = 0, host = '127.0.0.1', standIn = null }) {
+  const placeholders = demoPlaceholders(standIn);
   const entries = Object.entries(mounts).sort((a, b) => b[0].length - a[0].length);
   const server = http.createServer(async (req, res) => {
     try {
@@ -56,7 +76,12 @@ export async function serve({ mounts, headers = () => ({}), handle = null, port 
         stat = await fs.stat(file).catch(() => null);
       }
       if (!stat) return send(res, 404, 'not found');
-      const body = await fs.readFile(file);
+      let body = await fs.readFile(file);
+      if (file.endsWith('.html') && body.includes('__API_BASE__')) {
+        let text = body.toString('utf8');
+        for (const [k, v] of Object.entries(placeholders)) text = text.split(k).join(v);
+        body = Buffer.from(text);
+      }
       res.writeHead(200, {
         'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
         'Cache-Control': 'no-store',
@@ -96,6 +121,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const here = path.dirname(fileURLToPath(import.meta.url));
   const dir = opt('--dir', path.join(here, '..', 'dist'));
   const port = Number(opt('--port', process.env.PORT || 8787));
-  const server = await serve({ mounts: { '/': dir }, port });
+  const server = await serve({ mounts: { '/': dir }, port, standIn: opt('--stand-in', null) });
   console.log(`${server.url}/demo/`);
 }

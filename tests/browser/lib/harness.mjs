@@ -32,12 +32,15 @@ const FLAGS = [
 ];
 
 /** Starts the server and a fresh browser profile; call `close()` after. */
-export async function start({ viewport = { width: 1100, height: 900 }, handle = null } = {}) {
+export async function start({ viewport = { width: 1100, height: 900 }, handle = null, standIn = null } = {}) {
   if (!fs.existsSync(path.join(DIST, 'postmortem_web_bg.wasm'))) {
     throw new Error(`${DIST} has no build: run scripts/build-web first`);
   }
+  // With a GitHub stand-in, the built dist at / as scripts/run serves it:
+  // the demo wiki page at /demo/ sends to the stand-in.
   const server = await serve({
-    mounts: { '/dist/': DIST, '/pages/': PAGES },
+    mounts: { '/dist/': DIST, '/pages/': PAGES, ...(standIn ? { '/': DIST } : {}) },
+    standIn,
     handle,
     headers: (p) => (p.startsWith('/pages/strict-csp') ? { 'Content-Security-Policy': STRICT_CSP } : {}),
   });

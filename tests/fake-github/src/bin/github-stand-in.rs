@@ -310,6 +310,12 @@ fn page(st: &Mutex<State>, workflows: &Mutex<Workflows>, req: &WebRequest) -> Op
             lock(workflows).checks.push_back(());
             Some(redirect("/"))
         }
+        // The API answers under /api/v3; any other path is a web page
+        // this stand-in does not have.
+        _ if !path.starts_with("/api/v3/") => Some(html(
+            404,
+            "<h1>Not found</h1><p>This local stand-in has the API under <code>/api/v3</code>, the new-issue page and <a href=\"/\">its front page</a>.</p>",
+        )),
         _ => None,
     }
 }
