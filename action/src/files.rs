@@ -117,7 +117,7 @@ pub fn append_runbook_update(
         ("What did not", &update.did_not_work),
         ("What would be faster next time", &update.faster_next_time),
     ] {
-        let text = postmortem_model::normalize_prose(text);
+        let text = postmortem::document::escape_prose(&postmortem_model::normalize_prose(text));
         if text.is_empty() {
             continue;
         }
@@ -159,10 +159,9 @@ pub fn add_adr_back_reference(
     if existing.contains(&format!("]({link})")) {
         return existing.to_owned();
     }
-    let label = label
+    let label = postmortem::document::escape_prose(&postmortem_model::normalize_line(label))
         .replace('[', "\\[")
-        .replace(']', "\\]")
-        .replace('\n', " ");
+        .replace(']', "\\]");
     let line = format!("{ADR_REVERSE_LINK} [{label}]({link})");
     let lines: Vec<&str> = existing.split('\n').collect();
     let status = lines.iter().position(|l| l.trim_end() == "## Status");
@@ -481,6 +480,35 @@ mod tests {
         assert_eq!(
             append_runbook_update(&once, &inc(), day(), &update, "postmortems/x.md"),
             once
+        );
+    }
+
+    #[test]
+    fn text_added_to_a_runbook_or_an_adr_is_neutralised() {
+        let update = RunbookUpdate {
+            path: Some(p("runbooks/RB-021.md")),
+            worked: "<script>x</script> @alice\n# not a heading\n<!-- hidden -->".into(),
+            ..RunbookUpdate::default()
+        };
+        let out = append_runbook_update("# RB\n", &inc(), day(), &update, "x.md");
+        assert!(
+            out.contains("&lt;script&gt;x&lt;/script&gt; @&#8203;alice"),
+            "{out}"
+        );
+        assert!(out.contains("\\# not a heading"), "{out}");
+        assert!(
+            !out.contains("<!--") || out.matches("<!--").count() == 1,
+            "only the Action's marker"
+        );
+        let adr = add_adr_back_reference(
+            ADR,
+            &p("docs/adr/7.md"),
+            &p("pm/a.md"),
+            "Postmortem: <b>@ops</b>",
+        );
+        assert!(
+            adr.contains("[Postmortem: &lt;b&gt;@&#8203;ops&lt;/b&gt;](../../pm/a.md)"),
+            "{adr}"
         );
     }
 

@@ -32,6 +32,17 @@ pub use error::{DocumentError, DocumentErrorKind};
 pub use parse::{Parsed, parse};
 pub use render::render;
 
+/// People's prose made safe for a Markdown file of the repository (a
+/// runbook, an ADR) the way the document's own prose is: no raw HTML or
+/// hidden comment, no `@mention` that notifies, no line read as a heading,
+/// list, quote, table or code block. Line by line; line breaks are kept.
+pub fn escape_prose(text: &str) -> String {
+    text.split('\n')
+        .map(|l| escape::line(l, escape::Place::Block))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// A file-name-safe slug for a title: lowercase ASCII letters, digits and
 /// single hyphens, at most 60 characters, never empty (`postmortem` when the
 /// title has nothing usable).

@@ -32,6 +32,7 @@ pub(crate) mod runbook_not_named;
 pub(crate) mod runbook_not_updated;
 pub(crate) mod runbook_update_partial;
 pub(crate) mod several_fixes;
+pub(crate) mod target_not_markdown;
 pub(crate) mod timeline_out_of_order;
 pub(crate) mod timeline_reconstructed;
 pub(crate) mod timeline_written_at_unknown;
@@ -75,6 +76,7 @@ pub(crate) static ALL: &[Rule] = &[
     runbook_update_partial::RULE,
     adr_conversation_not_scheduled::RULE,
     adr_not_named::RULE,
+    target_not_markdown::RULE,
 ];
 
 /// Whether a prose field is empty (blank counts as empty).
