@@ -95,9 +95,14 @@ pub struct Rule {
     /// The chain level the rule always belongs to; `None` when it depends
     /// on the postmortem (e.g. the fix's level) or there is none.
     pub level: Option<ChainLevel>,
-    /// One line: what the rule catches.
+    /// One line: what the rule catches. Only with the `docs` feature: the
+    /// browser form shows findings, not the catalogue, and does not carry
+    /// these texts.
+    #[cfg(any(test, feature = "docs"))]
     pub summary: &'static str,
-    /// The line of the practice the rule enforces, quoted briefly.
+    /// The line of the practice the rule enforces, quoted briefly (`docs`
+    /// feature).
+    #[cfg(any(test, feature = "docs"))]
     pub practice: &'static str,
     /// The check itself.
     pub(crate) check: Check,
@@ -139,8 +144,6 @@ impl fmt::Debug for Rule {
             .field("name", &self.name)
             .field("severity", &self.severity)
             .field("level", &self.level)
-            .field("summary", &self.summary)
-            .field("practice", &self.practice)
             .finish_non_exhaustive()
     }
 }

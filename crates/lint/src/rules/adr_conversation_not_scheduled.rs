@@ -10,7 +10,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "adr-conversation-not-scheduled",
     severity: Severity::Error,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "An implicated ADR has no conversation scheduled.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"Name the ADR and schedule the conversation.\"",
     check,
 };

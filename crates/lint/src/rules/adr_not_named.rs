@@ -11,7 +11,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "adr-not-named",
     severity: Severity::Warning,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "An implicated ADR has no path.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"The postmortem lives next to the runbook and is referenced from the ADRs.\"",
     check,
 };

@@ -13,7 +13,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "fix-below-contributing-level",
     severity: Severity::Warning,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "The walk found a level above the fix's level contributing.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"Walk the levels. The level above is usually where the fix belongs.\"",
     check,
 };

@@ -11,7 +11,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "fix-due-before-held",
     severity: Severity::Error,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "The fix is due before the day the postmortem was held.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"One fix, owned, dated, testable.\"",
     check,
 };

@@ -204,7 +204,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "fix-is-a-feeling",
     severity: Severity::Error,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "The fix is a feeling (\"be more careful\") with no observable test.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"Postmortem produced a feeling: 'We need to be more careful with releases.'\"",
     check,
 };

@@ -126,7 +126,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "fix-is-more-monitoring",
     severity: Severity::Error,
     level: Some(ChainLevel::L5),
+    #[cfg(any(test, feature = "docs"))]
     summary: "An L5 fix only adds monitoring while a level above L5 contributed.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"More monitoring is rarely the right level.\" — the L5 reflex: walk the levels; the level above is usually where the fix belongs.",
     check,
 };

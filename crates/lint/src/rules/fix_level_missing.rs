@@ -11,7 +11,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "fix-level-missing",
     severity: Severity::Error,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "The fix names no chain level.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"The fix is always at a chain level.\"",
     check,
 };

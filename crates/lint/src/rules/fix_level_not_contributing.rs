@@ -12,7 +12,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "fix-level-not-contributing",
     severity: Severity::Error,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "The fix acts on a level the walk did not find contributing.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"The chain-level fix is at the level that produced the incident.\"",
     check,
 };

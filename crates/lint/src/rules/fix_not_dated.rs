@@ -10,7 +10,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "fix-not-dated",
     severity: Severity::Error,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "The fix has no due date.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"One fix, owned, dated, testable.\"",
     check,
 };

@@ -10,7 +10,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "fix-not-owned",
     severity: Severity::Error,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "The fix has no owner.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"One fix, owned, dated, testable.\"",
     check,
 };

@@ -10,7 +10,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "fix-not-stated",
     severity: Severity::Error,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "The fix does not say what changes.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"Lands one chain-level fix.\"",
     check,
 };

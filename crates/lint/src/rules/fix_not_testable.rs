@@ -12,7 +12,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "fix-not-testable",
     severity: Severity::Error,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "The fix has no test statement.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"One fix, owned, dated, testable.\"",
     check,
 };

@@ -10,7 +10,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "held-at-missing",
     severity: Severity::Warning,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "The postmortem does not say when it was held.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"Schedule within 72 hours.\"",
     check,
 };

@@ -16,7 +16,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "held-late",
     severity: Severity::Warning,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "The postmortem was held more than 72 hours after the incident started.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"Schedule within 72 hours\" (85% produce a fix; after a week, 50%).",
     check,
 };

@@ -12,7 +12,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "impact-not-stated",
     severity: Severity::Warning,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "The incident does not say who saw what.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"User impact: ~120 graders saw queue >2s during the window.\"",
     check,
 };

@@ -11,7 +11,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "incident-incomplete",
     severity: Severity::Error,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "The incident has no id, title, severity or start time.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"Bound to a specific incident.\"",
     check,
 };

@@ -13,7 +13,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "incident-times-out-of-order",
     severity: Severity::Warning,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "An incident time (or held_at) comes before the time it must follow.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"The timeline still resolves cleanly.\"",
     check,
 };

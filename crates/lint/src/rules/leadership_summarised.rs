@@ -10,7 +10,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "leadership-summarised",
     severity: Severity::Error,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "No leadership reader is listed: leadership would be summarised to, not read.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"Leadership reads, not summary … The artefact is the medium.\"",
     check,
 };

@@ -208,7 +208,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "names-outside-timeline",
     severity: Severity::Error,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "A person's name appears outside the timeline (walk, fix, runbook or ADR).",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"Blameless. Names appear only in the timeline. The fix is at a level, not a person.\"",
     check,
 };

@@ -10,7 +10,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "no-holder",
     severity: Severity::Warning,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "Nobody is named as holding the postmortem, or not as TL or on-call.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"Driven by the TL (or the on-call who held the bridge).\"",
     check,
 };

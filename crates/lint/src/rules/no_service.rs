@@ -10,7 +10,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "no-service",
     severity: Severity::Warning,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "The incident names no service, so it cannot be found by service.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"Searchable by date, by service, by chain level.\"",
     check,
 };

@@ -11,7 +11,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "no-timeline",
     severity: Severity::Error,
     level: Some(ChainLevel::L5),
+    #[cfg(any(test, feature = "docs"))]
     summary: "The postmortem has no timeline.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"Open with the timeline … if it is missing, that itself is the chain-level signal.\"",
     check,
 };

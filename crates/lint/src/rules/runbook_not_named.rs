@@ -10,7 +10,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "runbook-not-named",
     severity: Severity::Error,
     level: Some(ChainLevel::L5),
+    #[cfg(any(test, feature = "docs"))]
     summary: "The postmortem does not name the runbook that was used.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"The runbook used — what worked, what didn't, what would be faster next time. Edit RB-021 today.\"",
     check,
 };

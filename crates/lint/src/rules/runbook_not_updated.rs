@@ -11,7 +11,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "runbook-not-updated",
     severity: Severity::Error,
     level: Some(ChainLevel::L5),
+    #[cfg(any(test, feature = "docs"))]
     summary: "The runbook update says neither what worked, what didn't, nor what would be faster.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"Before the postmortem closes … the runbook used — what worked, what didn't, what would be faster next time.\"",
     check,
 };

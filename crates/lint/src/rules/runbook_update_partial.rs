@@ -13,7 +13,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "runbook-update-partial",
     severity: Severity::Warning,
     level: Some(ChainLevel::L5),
+    #[cfg(any(test, feature = "docs"))]
     summary: "The runbook update leaves out what worked, what didn't or what would be faster.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"What worked, what didn't, what would be faster next time.\"",
     check,
 };

@@ -14,7 +14,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "several-fixes",
     severity: Severity::Error,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "The postmortem lists several fixes instead of one.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"Three or five fixes … One. The rest go to retro or to next-postmortem if recurring.\"",
     check,
 };

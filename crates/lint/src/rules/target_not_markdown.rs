@@ -11,7 +11,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "target-not-markdown",
     severity: Severity::Error,
     level: Some(ChainLevel::L5),
+    #[cfg(any(test, feature = "docs"))]
     summary: "The runbook or an implicated ADR is not a Markdown file.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"The postmortem lives next to the runbook and is referenced from the ADRs.\"",
     check,
 };

@@ -10,7 +10,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "timeline-out-of-order",
     severity: Severity::Warning,
     level: Some(ChainLevel::L5),
+    #[cfg(any(test, feature = "docs"))]
     summary: "A timeline entry happened before the entry above it.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"Open with the timeline\" (T+0:00, T+0:02, … in order).",
     check,
 };

@@ -28,7 +28,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "timeline-reconstructed",
     severity: Severity::Error,
     level: Some(ChainLevel::L5),
+    #[cfg(any(test, feature = "docs"))]
     summary: "Timeline entries were written more than 2 hours after the event and more than 1 hour after the incident closed.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"The timeline was written during the incident, not reconstructed after.\"",
     check,
 };

@@ -10,7 +10,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "timeline-written-at-unknown",
     severity: Severity::Warning,
     level: Some(ChainLevel::L5),
+    #[cfg(any(test, feature = "docs"))]
     summary: "Timeline entries do not say when they were written.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"The timeline was written during the incident, not reconstructed after.\"",
     check,
 };

@@ -16,7 +16,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "timeline-written-before-event",
     severity: Severity::Warning,
     level: Some(ChainLevel::L5),
+    #[cfg(any(test, feature = "docs"))]
     summary: "A timeline entry says it was written more than 5 minutes before its event.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"The timeline was written during the incident.\"",
     check,
 };

@@ -10,7 +10,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "walk-found-no-level",
     severity: Severity::Error,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "The walk answered all five levels and found none contributing.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"Every defect traces to a level.\"",
     check,
 };

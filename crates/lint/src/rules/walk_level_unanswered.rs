@@ -10,7 +10,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "walk-level-unanswered",
     severity: Severity::Error,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "A chain level of the walk is unanswered.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"The team asks for each chain level: did this level produce or fail to catch the incident?\"",
     check,
 };

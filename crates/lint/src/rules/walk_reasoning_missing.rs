@@ -11,7 +11,9 @@ pub(crate) const RULE: Rule = Rule {
     name: "walk-reasoning-missing",
     severity: Severity::Error,
     level: None,
+    #[cfg(any(test, feature = "docs"))]
     summary: "A chain level is answered without reasoning.",
+    #[cfg(any(test, feature = "docs"))]
     practice: "\"The chain-level conversation surfaces the structural cause.\"",
     check,
 };
