@@ -185,6 +185,14 @@ pub fn block_for(pm: &Postmortem, document: &RepoPath) -> Option<FixBlock> {
     })
 }
 
+/// The labels a fix issue carries: the fix label and its chain level's.
+pub fn labels(block: &FixBlock) -> Vec<String> {
+    vec![
+        FIX_LABEL.to_owned(),
+        format!("chain-{}", block.level.code()),
+    ]
+}
+
 /// A short, stable fingerprint of some text (first 12 hex digits of its
 /// SHA-256).
 pub fn fingerprint(text: &str) -> String {

@@ -167,10 +167,7 @@ fn one(input: &SyncInput<'_>, doc: &MergedDocument, plan: &mut Plan) -> Synced {
             } else {
                 vec![owner]
             },
-            labels: vec![
-                fixissue::FIX_LABEL.to_owned(),
-                format!("chain-{}", block.level.code()),
-            ],
+            labels: fixissue::labels(&block),
         });
         return Synced::Created;
     };
@@ -262,24 +259,7 @@ fn change_note(before: Option<&FixBlock>, after: &FixBlock, commit: &str, branch
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
-
-    fn config() -> Config {
-        let env: BTreeMap<String, String> = [("INPUT_MODE", "open"), ("INPUT_TOKEN", "t")]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        crate::config::from_env(&env).unwrap()
-    }
-
-    fn repo() -> RepoContext {
-        RepoContext {
-            full_name: "acme/app".into(),
-            server_url: "https://github.com".into(),
-            default_branch: "main".into(),
-            base_sha: String::new(),
-        }
-    }
+    use crate::open::tests::{config, repo};
 
     fn pm() -> Postmortem {
         postmortem_model::from_json(include_str!("../../examples/queue-render.json")).unwrap()

@@ -333,7 +333,7 @@ pub(super) fn clean(input: &OpenInput<'_>, ready: &Ready, plan: &mut Plan) {
                 } else {
                     vec![ready.block.owner.to_string()]
                 },
-                labels: fix_labels(&ready.block),
+                labels: fixissue::labels(&ready.block),
             });
             // The PR now gets the fix issue's number in its body.
             if let Some(target) = pr_target {
@@ -472,7 +472,7 @@ fn existing_fix_issue(input: &OpenInput<'_>, ready: &Ready, f: &FixIssueState, p
     }
     // The issue's own block says whose fix it is.
     let block = ready.kept_fix.as_ref().map_or(&ready.block, |k| &k.block);
-    let missing: Vec<String> = fix_labels(block)
+    let missing: Vec<String> = fixissue::labels(block)
         .into_iter()
         .filter(|l| !f.labels.iter().any(|h| h.eq_ignore_ascii_case(l)))
         .collect();
@@ -492,13 +492,6 @@ fn existing_fix_issue(input: &OpenInput<'_>, ready: &Ready, f: &FixIssueState, p
             assignees: vec![owner],
         });
     }
-}
-
-fn fix_labels(block: &FixBlock) -> Vec<String> {
-    vec![
-        fixissue::FIX_LABEL.to_owned(),
-        format!("chain-{}", block.level.code()),
-    ]
 }
 
 fn push_target(text: &mut Text, target: Option<Target>) {

@@ -508,4 +508,4 @@ fn operation_output(plan: &Plan, created: bool) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

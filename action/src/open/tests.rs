@@ -11,7 +11,7 @@ const RUNBOOK: &str = "# RB-021 Queue performance\n\n1. Scale read replicas.\n";
 const ADR: &str = "# 12. Cache warming runs after deploy\n\nDate: 2026-02-01\n\n## Status\n\nAccepted\n\n## Context\n\nWarm after deploy.\n";
 const DOC_PATH: &str = "runbooks/postmortems/2026-05-18-queue-render-p95.md";
 
-fn config() -> Config {
+pub(crate) fn config() -> Config {
     let env: BTreeMap<String, String> = [("INPUT_MODE", "open"), ("INPUT_TOKEN", "t")]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -19,7 +19,7 @@ fn config() -> Config {
     crate::config::from_env(&env).unwrap()
 }
 
-fn repo() -> RepoContext {
+pub(crate) fn repo() -> RepoContext {
     RepoContext {
         full_name: "acme/app".into(),
         server_url: "https://github.com".into(),

@@ -192,8 +192,13 @@ pub fn issues_labelled(
             enc(&s.format("%Y-%m-%dT%H:%M:%SZ").to_string())
         ));
     }
+    issues_at(gh, &uri)
+}
+
+/// Every issue of a list (its pages followed), pull requests left out.
+fn issues_at(gh: &Gh, uri: &str) -> Result<Vec<Issue>, GhError> {
     let mut out = Vec::new();
-    for v in gh.get_all(&uri, None, MAX_PAGES)? {
+    for v in gh.get_all(uri, None, MAX_PAGES)? {
         let i: Issue = parse(v, "an issue")?;
         if !i.is_pull_request() {
             out.push(i);
@@ -221,19 +226,14 @@ pub fn fix_issue_state(i: &Issue) -> FixIssueState {
 
 /// The open issues labelled `label` that `creator` opened.
 pub fn issues_by(gh: &Gh, label: &str, creator: &str) -> Result<Vec<Issue>, GhError> {
-    let uri = gh.r(&format!(
-        "/issues?labels={}&state=open&creator={}&per_page=100",
-        enc(label),
-        enc(creator)
-    ));
-    let mut out = Vec::new();
-    for v in gh.get_all(&uri, None, MAX_PAGES)? {
-        let i: Issue = parse(v, "an issue")?;
-        if !i.is_pull_request() {
-            out.push(i);
-        }
-    }
-    Ok(out)
+    issues_at(
+        gh,
+        &gh.r(&format!(
+            "/issues?labels={}&state=open&creator={}&per_page=100",
+            enc(label),
+            enc(creator)
+        )),
+    )
 }
 
 /// One issue.
