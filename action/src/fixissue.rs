@@ -225,6 +225,24 @@ pub struct FixIssueContent {
     pub unassignable_in: Option<String>,
 }
 
+impl FixIssueContent {
+    /// The body's content for a postmortem's fix, its document at
+    /// `document_url`, a due day ending in `zone`; no links to a pull
+    /// request or an intake issue yet, and an owner GitHub can assign.
+    pub fn new(block: FixBlock, pm: &Postmortem, document_url: String, zone: String) -> Self {
+        FixIssueContent {
+            block,
+            statement: pm.fix.statement.clone(),
+            test_statement: pm.fix.test.statement.clone(),
+            document_url,
+            pull_request: None,
+            intake_issue: None,
+            zone,
+            unassignable_in: None,
+        }
+    }
+}
+
 /// The fix issue's title: the incident, the level and the due date, and
 /// no free text, so nothing in it can mention anyone.
 pub fn title(block: &FixBlock) -> String {

@@ -142,19 +142,18 @@ fn one(input: &SyncInput<'_>, doc: &MergedDocument, plan: &mut Plan) -> Synced {
     let repo = input.repo;
     let unassignable = doc.owner_assignable == Some(false);
     let content = FixIssueContent {
-        block: block.clone(),
-        statement: pm.fix.statement.clone(),
-        test_statement: pm.fix.test.statement.clone(),
-        document_url: files::blob_url(
-            &repo.server_url,
-            &repo.full_name,
-            &repo.default_branch,
-            &doc.path,
-        ),
-        pull_request: None,
-        intake_issue: None,
-        zone: input.config.timezone.to_string(),
         unassignable_in: unassignable.then(|| repo.full_name.clone()),
+        ..FixIssueContent::new(
+            block.clone(),
+            pm,
+            files::blob_url(
+                &repo.server_url,
+                &repo.full_name,
+                &repo.default_branch,
+                &doc.path,
+            ),
+            input.config.timezone.to_string(),
+        )
     };
     let owner = block.owner.to_string();
     let Some(f) = &doc.fix_issue else {

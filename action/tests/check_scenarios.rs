@@ -43,7 +43,7 @@ fn copies_of_the_fix_issue(w: &World, n: usize, labels: &[&str]) {
 }
 
 fn check(w: &World, now: &str) -> Outcome {
-    w.run("check", "schedule", &schedule_event(), now, &[])
+    w.check(now)
 }
 
 #[test]

@@ -241,13 +241,7 @@ fn a_fix_changes_only_through_a_merged_change_and_a_mismatch_is_reported_not_ove
         });
     }
     // Before the push is synced, the checker reports, and takes no side.
-    let out = w.run(
-        "check",
-        "schedule",
-        &schedule_event(),
-        "2026-05-26T06:00:00Z",
-        &[],
-    );
+    let out = w.check("2026-05-26T06:00:00Z");
     assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
     assert!(
         out.stdout.contains("record and merged document disagree"),
@@ -271,13 +265,7 @@ fn a_fix_changes_only_through_a_merged_change_and_a_mismatch_is_reported_not_ove
         .filter(|c| c.contains("due date 2026-05-30 → 2026-06-15"))
         .collect();
     assert_eq!(said.len(), 1, "{:?}", w.comments(fix));
-    let out = w.run(
-        "check",
-        "schedule",
-        &schedule_event(),
-        "2026-05-27T06:00:00Z",
-        &[],
-    );
+    let out = w.check("2026-05-27T06:00:00Z");
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     w.validate();
 }
@@ -288,13 +276,7 @@ fn passes_before_the_merge_from_pull_requests_or_forks_prove_nothing() {
     assert_eq!(open_intake(&w).code, 0);
     // Green before the postmortem is merged: not yet.
     w.run_on_main("cold-start-p95.yml", "success", "2026-05-22T08:00:00Z");
-    let out = w.run(
-        "check",
-        "schedule",
-        &schedule_event(),
-        "2026-05-22T09:00:00Z",
-        &[],
-    );
+    let out = w.check("2026-05-22T09:00:00Z");
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let fix = w.fix_issues()[0].number;
     assert_eq!(w.gh.state().issue(fix).unwrap().state, "open");
@@ -328,13 +310,7 @@ fn passes_before_the_merge_from_pull_requests_or_forks_prove_nothing() {
         }
         st.runs.extend(runs);
     }
-    let out = w.run(
-        "check",
-        "schedule",
-        &schedule_event(),
-        "2026-05-25T06:00:00Z",
-        &[],
-    );
+    let out = w.check("2026-05-25T06:00:00Z");
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert_eq!(w.gh.state().issue(fix).unwrap().state, "open");
     assert!(
@@ -344,13 +320,7 @@ fn passes_before_the_merge_from_pull_requests_or_forks_prove_nothing() {
     );
     // A pass on a commit that contains the merge closes it, with its link.
     let run = w.run_on_main("cold-start-p95.yml", "success", "2026-05-25T08:00:00Z");
-    let out = w.run(
-        "check",
-        "schedule",
-        &schedule_event(),
-        "2026-05-26T06:00:00Z",
-        &[],
-    );
+    let out = w.check("2026-05-26T06:00:00Z");
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let i = w.gh.state().issue(fix).cloned().unwrap();
     assert_eq!(i.state, "closed");
@@ -385,13 +355,7 @@ fn a_workflow_binding_can_name_the_job_that_is_the_test() {
             completed_at: Some("2026-05-25T07:59:00Z".into()),
         });
     }
-    let out = w.run(
-        "check",
-        "schedule",
-        &schedule_event(),
-        "2026-05-26T06:00:00Z",
-        &[],
-    );
+    let out = w.check("2026-05-26T06:00:00Z");
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert_eq!(w.gh.state().issue(fix).unwrap().state, "closed");
     assert!(w.comments(fix).iter().any(|c| c.contains("/job/77")));

@@ -310,19 +310,20 @@ pub(super) fn clean(input: &OpenInput<'_>, ready: &Ready, plan: &mut Plan) {
         None => {
             created = true;
             let content = FixIssueContent {
-                block: ready.block.clone(),
-                statement: pm.fix.statement.clone(),
-                test_statement: pm.fix.test.statement.clone(),
-                document_url: files::blob_url(
-                    &repo.server_url,
-                    &repo.full_name,
-                    &repo.default_branch,
-                    &ready.document_path,
-                ),
                 pull_request: pr_target,
                 intake_issue: input.source.intake().map(|i| i.number),
-                zone: input.config.timezone.to_string(),
                 unassignable_in: unassignable.then(|| repo.full_name.clone()),
+                ..FixIssueContent::new(
+                    ready.block.clone(),
+                    pm,
+                    files::blob_url(
+                        &repo.server_url,
+                        &repo.full_name,
+                        &repo.default_branch,
+                        &ready.document_path,
+                    ),
+                    input.config.timezone.to_string(),
+                )
             };
             plan.operations.push(Operation::CreateIssue {
                 planned: Planned::FixIssue,

@@ -276,6 +276,11 @@ impl World {
             .collect()
     }
 
+    /// The scheduled check at `now`.
+    pub fn check(&self, now: &str) -> Outcome {
+        self.run("check", "schedule", &schedule_event(), now, &[])
+    }
+
     /// An `issues` event for issue `n` as the fake holds it now (its body,
     /// state, labels and comment count), from GitHub's example payload.
     pub fn issue_event(&self, action: &str, n: u64) -> Value {
