@@ -525,6 +525,14 @@ impl State {
             .any(|c| c.eq_ignore_ascii_case(login))
     }
 
+    /// Whether `login` may push (the repository's token may).
+    pub(crate) fn may_push(&self, login: &str) -> bool {
+        login == self.bot
+            || self
+                .permission(login)
+                .is_some_and(|p| p >= Permission::Write)
+    }
+
     fn permission(&self, login: &str) -> Option<Permission> {
         self.collaborators
             .iter()

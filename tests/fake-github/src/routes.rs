@@ -1227,8 +1227,20 @@ fn dispatch(
             page(st, path, q, items)
         }
         ("POST", "/repos/{owner}/{repo}/issues") => {
-            let labels = strs(b.get("labels"));
-            if let Some(refused) = unassignable(st, &strs(b.get("assignees"))) {
+            // "Only users with push access can set labels (assignees) for
+            // new issues. Labels (assignees) are silently dropped otherwise."
+            let may_push = st.may_push(actor);
+            let labels = if may_push {
+                strs(b.get("labels"))
+            } else {
+                Vec::new()
+            };
+            let assignees = if may_push {
+                strs(b.get("assignees"))
+            } else {
+                Vec::new()
+            };
+            if let Some(refused) = unassignable(st, &assignees) {
                 return refused;
             }
             ensure_labels(st, &labels);
@@ -1236,7 +1248,7 @@ fn dispatch(
             if let Some(i) = st.issue_mut(number) {
                 i.body = b["body"].as_str().map(str::to_owned);
                 i.labels = labels;
-                i.assignees = strs(b.get("assignees"));
+                i.assignees = assignees;
             }
             let i = st.issue(number).cloned().unwrap_or_else(unreachable_issue);
             ok(201, issue_json(st, &i))

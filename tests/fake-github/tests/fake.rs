@@ -249,6 +249,50 @@ fn an_assignee_without_access_is_refused_as_github_refuses_it() {
 }
 
 #[test]
+fn labels_and_assignees_of_someone_who_may_not_push_are_dropped_silently() {
+    let gh = FakeGitHub::start();
+    {
+        let mut st = gh.state();
+        st.collaborators
+            .insert("reader".into(), fake_github::Permission::Read);
+        st.tokens.insert("reader-token".into(), "reader".into());
+    }
+    let addr = gh.url.trim_start_matches("http://").to_owned();
+    let body = r#"{"title":"t","labels":["postmortem"],"assignees":["reader"]}"#;
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        s,
+        "POST /repos/acme/app/issues HTTP/1.0\r\nHost: {addr}\r\nAuthorization: Bearer reader-token\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    assert!(
+        raw.starts_with("HTTP/1.0 201") || raw.starts_with("HTTP/1.1 201"),
+        "{raw}"
+    );
+    let st = gh.state();
+    let i = &st.plain_issues()[0];
+    assert_eq!(i.user, "reader");
+    assert!(i.labels.is_empty() && i.assignees.is_empty());
+    drop(st);
+    // The repository's token may.
+    assert_eq!(
+        call(
+            &gh,
+            "POST",
+            "/repos/acme/app/issues",
+            r#"{"title":"t","labels":["postmortem"]}"#
+        )
+        .0,
+        201
+    );
+    assert_eq!(gh.state().plain_issues()[1].labels, ["postmortem"]);
+    validate(&gh);
+}
+
+#[test]
 fn a_review_from_a_reader_without_access_is_refused_whole() {
     let gh = FakeGitHub::start();
     {
