@@ -310,6 +310,16 @@ fn page(st: &Mutex<State>, workflows: &Mutex<Workflows>, req: &WebRequest) -> Op
             lock(workflows).checks.push_back(());
             Some(redirect("/"))
         }
+        // GitHub's pages of the repository (the links in the Action's
+        // bodies, the form's "look at …/pulls") lead to this page.
+        ("GET", p) if p.starts_with(&format!("/{OWNER}/{NAME}/")) => {
+            let rest: Vec<&str> = p.split('/').skip(3).collect();
+            Some(redirect(&match rest.as_slice() {
+                ["pull", n, ..] => format!("/#pr-{n}"),
+                ["issues", n, ..] if n.parse::<u64>().is_ok() => format!("/#issue-{n}"),
+                _ => "/".to_owned(),
+            }))
+        }
         // The API answers under /api/v3; any other path is a web page
         // this stand-in does not have.
         _ if !path.starts_with("/api/v3/") => Some(html(
@@ -435,7 +445,8 @@ fn dashboard(st: &State, w: &Workflows) -> String {
             p.state.as_str()
         };
         out.push_str(&format!(
-            "<section><h3>#{} {} <small>({state}; {} → {})</small></h3><p>Labels: {}. Review requested from: {}.</p><pre>{}</pre>",
+            "<section id=\"pr-{}\"><h3>#{} {} <small>({state}; {} → {})</small></h3><p>Labels: {}. Review requested from: {}.</p><pre>{}</pre>",
+            p.number,
             p.number,
             esc(&p.title),
             esc(&pull.head),
@@ -475,7 +486,8 @@ fn dashboard(st: &State, w: &Workflows) -> String {
     }
     for i in issues {
         out.push_str(&format!(
-            "<section><h3>#{} {} <small>({}{})</small></h3><p>Labels: {}. Assignees: {}.</p><pre>{}</pre>{}</section>",
+            "<section id=\"issue-{}\"><h3>#{} {} <small>({}{})</small></h3><p>Labels: {}. Assignees: {}.</p><pre>{}</pre>{}</section>",
+            i.number,
             i.number,
             esc(&i.title),
             esc(&i.state),
