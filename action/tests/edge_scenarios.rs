@@ -386,3 +386,29 @@ fn an_edit_to_a_closed_intake_is_not_applied() {
     drop(st);
     w.validate();
 }
+
+#[test]
+fn a_fix_statement_longer_than_github_holds_is_cut_to_fit_not_refused() {
+    // GitHub refuses a body over 65,536 characters (the fake too): the fix
+    // issue's body cuts the statement at a line and says so.
+    let w = World::new();
+    let statement = "The cold-cache warming job ships in the current cycle, not the next.";
+    let long = format!(
+        "{statement}\n\n{}",
+        "The warming job ships with the release.\n".repeat(1_900)
+    );
+    let doc = example_document().replacen(statement, &long, 1);
+    let (_, ev) = w.intake(&doc);
+    let out = w.run("open", "issues", &ev, NOW, &[]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let fix = w.fix_issues().pop().expect("the fix issue");
+    let body = fix.body.unwrap();
+    assert!(body.chars().count() <= 65_536);
+    assert!(body.contains("(cut here: the whole text is in the postmortem document)"));
+    assert!(
+        body.contains("<!-- postmortem-fix {"),
+        "the record survives whole"
+    );
+    assert_eq!(refusals(&w), 0);
+    w.validate();
+}
