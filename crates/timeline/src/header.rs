@@ -205,7 +205,7 @@ fn clean_word(word: &str) -> String {
     word.trim_end_matches(['.', ',']).to_ascii_lowercase()
 }
 
-fn month(word: &str) -> Option<u32> {
+pub(crate) fn month(word: &str) -> Option<u32> {
     let w = clean_word(word);
     let index = MONTHS.iter().position(|m| {
         *m == w || (w.len() == 3 && m.starts_with(w.as_str())) || (w == "sept" && *m == "september")
@@ -213,12 +213,26 @@ fn month(word: &str) -> Option<u32> {
     u32::try_from(index + 1).ok()
 }
 
-fn is_weekday(word: &str) -> bool {
-    let w = clean_word(word);
-    w.len() >= 3 && WEEKDAYS.iter().any(|d| d.starts_with(w.as_str()))
+/// `Monday` for 0.
+pub(crate) fn weekday_name(index: u32) -> String {
+    let name = WEEKDAYS[index as usize % 7];
+    name[..1].to_ascii_uppercase() + &name[1..]
 }
 
-fn day_number(word: &str) -> Option<u32> {
+fn is_weekday(word: &str) -> bool {
+    weekday(word).is_some()
+}
+
+/// The weekday a word names (`Mon`, `Monday,`), counting from Monday as 0.
+pub(crate) fn weekday(word: &str) -> Option<u32> {
+    let w = clean_word(word);
+    let index = (w.len() >= 3)
+        .then(|| WEEKDAYS.iter().position(|d| d.starts_with(w.as_str())))
+        .flatten()?;
+    u32::try_from(index).ok()
+}
+
+pub(crate) fn day_number(word: &str) -> Option<u32> {
     let w = clean_word(word);
     let digits = ["st", "nd", "rd", "th"]
         .iter()
@@ -231,7 +245,7 @@ fn day_number(word: &str) -> Option<u32> {
 }
 
 /// The first word of `s` and everything after it.
-fn next_word(s: &str) -> Option<(&str, &str)> {
+pub(crate) fn next_word(s: &str) -> Option<(&str, &str)> {
     let s = s.trim_start();
     if s.is_empty() {
         return None;

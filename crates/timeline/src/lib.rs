@@ -4,11 +4,11 @@
 //! The practice opens a postmortem by reading the timeline the on-call wrote
 //! during the incident, never one reconstructed after. This crate turns those
 //! notes, pasted from a chat, a notes file or a published postmortem, into
-//! [`TimelineEntry`] values without anyone retyping them. It never guesses in
-//! silence: every non-blank line ends up in an entry, is recognised as
-//! structure (a date or timezone header, a heading, a table's header or
-//! separator row), or comes back as a [`LineError`] naming the line, what was
-//! wrong and the form that was expected.
+//! [`TimelineEntry`] values without anyone retyping them. It never guesses in silence: every non-blank line ends up
+//! in an entry, is recognised as structure (a date or timezone header, a
+//! heading, a table's header or separator row, a chat's speaker line, day
+//! divider or join), or comes back as a [`LineError`] naming the line, what
+//! was wrong and the form that was expected.
 //!
 //! # Forms read
 //!
@@ -36,6 +36,10 @@
 //!   word there (`| 14:51 | Alert | text |`) stays in the text, joined with
 //!   ` — `. `\|` is a literal pipe.
 //!   A row with an empty time cell continues the entry above.
+//! - A conversation pasted from Slack: a speaker line, the name then the
+//!   time (`Maya Patel  2:51 PM`, `李伟\t14:51`, `PagerDuty  APP  2:51 PM`),
+//!   then that person's messages on the lines below. See
+//!   [Chats](#chats-pasted-from-slack).
 //! - Bullets and emphasis: `- 14:51 text`, `* 14:51 text`, `- *14:51* text`,
 //!   `- **14:51** text`, `1. 14:51 text`, `[14:51] text`, and the
 //!   separators `—`, `–`, `-`, `:` and `|` between the time and the text.
@@ -72,6 +76,50 @@
 //! wrap it, until a blank line or the next timed line. Nothing is dropped;
 //! the person importing sees exactly which lines stayed out and why.
 //!
+//! # Chats pasted from Slack
+//!
+//! A speaker line is a name, two or more spaces or a tab, and a time
+//! (`Maya Patel  2:51 PM`, `Maya Patel\t14:51`, `Maya Patel  [2:51 PM]`),
+//! with nothing after the time; `APP` or `BOT` between them marks an app,
+//! whose entries are authored `PagerDuty (bot)`. One space is enough before
+//! a time with am/pm after a name of two or more capitalised words
+//! (`Zoë Müller 2:51 PM`). A line that starts with its time
+//! (`2:51 PM alert fired`) is a note, never a speaker line, and a speaker
+//! line needs a message on the very next line. Names may be in any script;
+//! words in lower case after the first are refused unless they are name
+//! particles (`de`, `van`, …), so a sentence ending in a time is not a
+//! speaker.
+//!
+//! Every line under a speaker line is that speaker's, until the next
+//! speaker line, a Markdown heading or a table: one entry per message,
+//! whose time is the speaker line's, whose author is the speaker and whose
+//! `written_at` is that same time (a message is written when it is sent,
+//! so [`ImportOptions::written_at`] and [`ImportOptions::author`] do not
+//! apply to it). Lines directly under one another are one message (Slack
+//! shows a message of several lines that way); a blank line starts a new
+//! message from the same speaker at the same time, and so does a line that
+//! starts with a bare time (`2:52 checking DB`, Slack's own mark for a
+//! message sent a little later), which gives the new message its time.
+//! Under a speaker line with am/pm, a bare time without am/pm is the
+//! reading nearest the message before it (`12:01` after `11:58 PM` is just
+//! after midnight). Under a speaker, lines that would be notes' structure
+//! (`Severity: SEV-2`, `All times UTC`, `T+0:05 …`) are message text.
+//! Slack's lines for someone joining or leaving (`joined #inc-123.`,
+//! `has joined the channel`, `left #inc-123.`, `was added to #inc-123 by
+//! …`) are not events and are skipped, like structure.
+//!
+//! The times are read like clock times (below): they are in the timezone
+//! of whoever copied the chat, which the paste does not say, so it comes
+//! from a header line, [`ImportOptions::offset`] or the incident start.
+//! Day dividers, each on its own line right before a speaker line, give
+//! the day: `May 18th, 2026` and `2026-05-18` as date headers do;
+//! `Monday, May 18th` in the year that puts it nearest the current day,
+//! refused when its weekday disagrees; `Yesterday` and `Today` relative to
+//! each other (the first one is the day its first time lands on by the
+//! usual rules, so `Today` after `Yesterday` is the next day). A `Today`
+//! after a `Monday, May 18th` divider is some later day the paste does not
+//! name: it is refused, with the times under it, rather than guessed.
+//!
 //! # Days and midnight
 //!
 //! A clock time takes its day from the last date header or full timestamp,
@@ -91,6 +139,7 @@
 //! [`normalize_line`](postmortem_model::normalize_line). This crate is
 //! pure: no I/O, no clock.
 
+mod chat;
 mod header;
 mod merge;
 mod problem;
@@ -99,6 +148,8 @@ mod stamp;
 mod table;
 mod zone;
 
+#[cfg(test)]
+mod chat_tests;
 #[cfg(test)]
 mod tests;
 
@@ -121,10 +172,11 @@ pub struct ImportOptions {
     pub date: Option<NaiveDate>,
     /// The timezone of times when neither the line nor a header names one.
     pub offset: Option<FixedOffset>,
-    /// Stamped as `written_at` on every entry; `None` when unknown.
+    /// Stamped as `written_at` on every entry but chat messages, which
+    /// were written when they were sent; `None` when unknown.
     pub written_at: Option<Timestamp>,
-    /// Stamped as `author` on every entry whose row names none; `None`
-    /// when unknown.
+    /// Stamped as `author` on every entry whose row or speaker names none;
+    /// `None` when unknown.
     pub author: Option<String>,
 }
 

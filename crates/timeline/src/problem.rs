@@ -36,3 +36,4 @@ pub(crate) const EXPECT_TABLE_ROW: &str =
     "a table row with a time in its time column (e.g. `| 14:51 | alert fired |`)";
 pub(crate) const EXPECT_RANGE: &str =
     "a time within a few thousand years of today (e.g. `2026-05-18T14:51Z alert fired`)";
+pub(crate) const EXPECT_DIVIDER: &str = "a day divider with its year (e.g. `Monday, May 18th, 2026`), or a date header above the chat (e.g. `## 2026-05-18 (UTC)`)";

@@ -3,15 +3,18 @@
 //! and timezone the last header gave, the entry that a plain line continues,
 //! the table being read, and the last time seen (to notice midnight). Every
 //! line gets exactly one [`Disposition`], so "no line is silently dropped"
-//! is a property the tests can check rather than a hope.
+//! is a property the tests can check rather than a hope. A chat pasted from
+//! Slack adds one more piece of state: the speaker whose messages the
+//! lines under a speaker line are.
 
-use chrono::{Days, FixedOffset, NaiveDate, NaiveTime, TimeDelta};
+use chrono::{Datelike, Days, FixedOffset, NaiveDate, NaiveTime, TimeDelta, Timelike};
 use postmortem_model::{TimelineEntry, Timestamp, normalize_line, normalize_prose};
 
+use crate::chat::{self, Divider, Speaker};
 use crate::header::{self, Header, HeaderScan, ZoneSpec};
 use crate::problem::{
-    EXPECT_DATE, EXPECT_DAY, EXPECT_ENTRY, EXPECT_LINE, EXPECT_RANGE, EXPECT_START, EXPECT_SUMMARY,
-    EXPECT_TABLE_ROW, EXPECT_ZONE, EXPECT_ZONE_KNOWN, Problem,
+    EXPECT_DATE, EXPECT_DAY, EXPECT_DIVIDER, EXPECT_ENTRY, EXPECT_LINE, EXPECT_RANGE, EXPECT_START,
+    EXPECT_SUMMARY, EXPECT_TABLE_ROW, EXPECT_ZONE, EXPECT_ZONE_KNOWN, Problem,
 };
 use crate::stamp::{self, Scan, Stamp};
 use crate::table::{self, Columns};
@@ -28,7 +31,8 @@ pub(crate) enum Disposition {
     /// Adds to the entry with this index.
     Continuation(usize),
     /// Structure: a date or timezone header, a heading, a table's header,
-    /// separator or empty row.
+    /// separator or empty row; a chat's speaker line, day divider, or a
+    /// line saying someone joined or left.
     Markup,
     /// Reported in `errors` under this line's number.
     Error,
@@ -58,10 +62,11 @@ pub(crate) fn read(text: &str, options: &ImportOptions) -> (Import, Vec<Disposit
             reader.open = Open::Closed(Closed::Blank);
             Disposition::Blank
         } else if table::is_row(raw) {
+            reader.voice = None;
             reader.row(n, raw, lines.get(i + 1).copied())
         } else {
             reader.table = None;
-            reader.line(n, raw)
+            reader.line(n, raw, &lines[i + 1..])
         };
         reader.dispositions.push(disposition);
     }
@@ -74,6 +79,19 @@ struct Draft {
     at: Timestamp,
     parts: Vec<String>,
     author: Option<String>,
+    /// A chat message: written when it was sent, at `at`.
+    sent: bool,
+}
+
+/// The speaker of a pasted chat whose messages the lines below are.
+struct Voice {
+    name: String,
+    /// When the last message was sent, or the line whose time could not be
+    /// read.
+    at: Result<Timestamp, usize>,
+    /// The last message's time of day, for bare twelve-hour times.
+    time: NaiveTime,
+    twelve: bool,
 }
 
 /// What a line without a time attaches to.
@@ -128,6 +146,19 @@ struct Reader<'o> {
     zone: ZoneContext,
     /// Inside a table: its header's columns, if it had a header.
     table: Option<Option<Columns>>,
+    /// Inside a pasted chat: the current speaker.
+    voice: Option<Voice>,
+    /// A `Today` or `Yesterday` divider waiting for the first time under it
+    /// to tell which day it is.
+    pending: Option<i64>,
+    /// A relative divider and the day it turned out to be.
+    anchor: Option<(i64, NaiveDate)>,
+    /// The line of a divider that named a day without its year
+    /// (`Monday, May 18th`): a `Today` after it is some later day.
+    yearless: Option<usize>,
+    /// The line of a divider whose day could not be known; times under it
+    /// are refused.
+    day_refused: Option<usize>,
 }
 
 /// Fields whose lines are the postmortem's summary rather than the
@@ -242,6 +273,11 @@ impl<'o> Reader<'o> {
             prev: None,
             zone: ZoneContext::Default,
             table: None,
+            voice: None,
+            pending: None,
+            anchor: None,
+            yearless: None,
+            day_refused: None,
         }
     }
 
@@ -262,9 +298,26 @@ impl<'o> Reader<'o> {
         self.fail(n, raw, problem)
     }
 
-    /// Any line outside a table.
-    fn line(&mut self, n: usize, raw: &str) -> Disposition {
+    /// Any line outside a table; `rest` are the lines after it.
+    fn line(&mut self, n: usize, raw: &str, rest: &[&str]) -> Disposition {
         let (body, heading) = strip_markers(raw);
+        if heading {
+            self.voice = None;
+        } else {
+            if let Some(speaker) = chat::speaker(body) {
+                if rest.first().is_some_and(|l| !is_blank(l)) {
+                    return self.speaker(n, raw, speaker);
+                }
+            }
+            if let Some(divider) = chat::divider(body) {
+                if next_is_speaker(rest) {
+                    return self.divider(n, raw, divider);
+                }
+            }
+            if self.voice.is_some() {
+                return self.message(n, raw, body);
+            }
+        }
         match stamp::scan(body) {
             Scan::Stamp(stamp, text) => self.entry(n, raw, stamp, text, None),
             Scan::Invalid(problem) => self.unreadable(n, raw, problem),
@@ -295,6 +348,162 @@ impl<'o> Reader<'o> {
         self.date = Some(date);
         self.day_shift = 0;
         self.prev = None;
+        self.day_refused = None;
+    }
+
+    /// A speaker line: the time of their first message, and whose the
+    /// lines below are.
+    fn speaker(&mut self, n: usize, raw: &str, speaker: Speaker) -> Disposition {
+        let Speaker { name, time, twelve } = speaker;
+        let at = self.clock_at(time, None);
+        self.voice = Some(Voice {
+            name,
+            at: at.as_ref().copied().map_err(|_| n),
+            time,
+            twelve,
+        });
+        match at {
+            Ok(_) => {
+                self.open = Open::Closed(Closed::Heading);
+                Disposition::Markup
+            }
+            Err(problem) => self.unreadable(n, raw, problem),
+        }
+    }
+
+    /// A line under a speaker: a new message, the next line of one, a
+    /// continued message with its own time (`2:52 checking DB`), or a
+    /// join.
+    fn message(&mut self, n: usize, raw: &str, body: &str) -> Disposition {
+        let Some(voice) = self.voice.as_mut() else {
+            return Disposition::Markup;
+        };
+        if let Scan::Stamp(Stamp::Clock { time, offset }, text) = stamp::scan(body) {
+            if chat::is_join(&text) {
+                self.open = Open::Closed(Closed::Heading);
+                return Disposition::Markup;
+            }
+            let time = if offset.is_none()
+                && voice.twelve
+                && (1..=12).contains(&time.hour())
+                && !chat::names_meridiem(body)
+            {
+                chat::nearest(time, voice.time)
+            } else {
+                time
+            };
+            voice.time = time;
+            let author = Some(voice.name.clone());
+            let disposition = self.entry(n, raw, Stamp::Clock { time, offset }, text, author);
+            if let (Disposition::Entry(d), Some(voice)) = (disposition, self.voice.as_mut()) {
+                self.drafts[d].sent = true;
+                voice.at = Ok(self.drafts[d].at);
+            }
+            return disposition;
+        }
+        let text = raw.trim();
+        if chat::is_join(text) {
+            self.open = Open::Closed(Closed::Heading);
+            return Disposition::Markup;
+        }
+        match (&self.open, &voice.at) {
+            (Open::Closed(_), Ok(at)) => {
+                let index = self.drafts.len();
+                self.drafts.push(Draft {
+                    line: n,
+                    at: *at,
+                    parts: vec![text.to_owned()],
+                    author: Some(voice.name.clone()),
+                    sent: true,
+                });
+                self.open = Open::Entry(index);
+                Disposition::Entry(index)
+            }
+            (Open::Closed(_), Err(line)) => {
+                let message =
+                    format!("is a message under line {line}, whose time could not be read");
+                let problem = Problem::new(message, EXPECT_LINE);
+                self.unreadable(n, raw, problem)
+            }
+            _ => self.continuation(n, raw, text.to_owned()),
+        }
+    }
+
+    /// A day divider of a pasted chat.
+    fn divider(&mut self, n: usize, raw: &str, divider: Divider) -> Disposition {
+        self.open = Open::Closed(Closed::Heading);
+        let problem = match divider {
+            Divider::Date(date) => {
+                self.set_day(date);
+                return Disposition::Markup;
+            }
+            Divider::Relative(k) => match (self.anchor, self.yearless) {
+                (Some((k0, day)), _) => match day.checked_add_signed(TimeDelta::days(k - k0)) {
+                    Some(date) => {
+                        self.set_day(date);
+                        return Disposition::Markup;
+                    }
+                    None => out_of_range(),
+                },
+                (None, Some(line)) => Problem::new(
+                    format!(
+                        "comes after line {line}, the divider of an earlier day, so which day it is cannot be known without the day the chat was copied"
+                    ),
+                    EXPECT_DIVIDER,
+                ),
+                (None, None) => {
+                    self.pending = Some(k);
+                    return Disposition::Markup;
+                }
+            },
+            Divider::Yearless {
+                month,
+                day,
+                weekday,
+            } => match self.yearless_day(month, day) {
+                Some(date)
+                    if weekday.is_none_or(|w| w == date.weekday().num_days_from_monday()) =>
+                {
+                    self.set_day(date);
+                    self.yearless = Some(n);
+                    return Disposition::Markup;
+                }
+                Some(date) => Problem::new(
+                    format!(
+                        "names {}, but {} is a {}",
+                        header::weekday_name(weekday.unwrap_or_default()),
+                        postmortem_model::time::format_date(date),
+                        header::weekday_name(date.weekday().num_days_from_monday()),
+                    ),
+                    EXPECT_DIVIDER,
+                ),
+                None => Problem::new(
+                    "has no year, and no date header, default date or incident start gives one",
+                    EXPECT_DIVIDER,
+                ),
+            },
+        };
+        self.day_refused = Some(n);
+        self.unreadable(n, raw, problem)
+    }
+
+    /// The day a divider without a year names: in the year that puts it
+    /// nearest the day the notes are on.
+    fn yearless_day(&self, month: u32, day: u32) -> Option<NaiveDate> {
+        let options = self.options;
+        let near = self
+            .prev
+            .map(|p| p.date_naive())
+            .or_else(|| {
+                self.date
+                    .and_then(|d| d.checked_add_days(Days::new(self.day_shift)))
+            })
+            .or(options.date)
+            .or_else(|| options.incident_start.map(|s| s.date_naive()))?;
+        [near.year() - 1, near.year(), near.year() + 1]
+            .into_iter()
+            .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day))
+            .min_by_key(|d| (*d - near).num_days().abs())
     }
 
     fn set_zone(&mut self, n: usize, raw: &str, spec: ZoneSpec) -> Disposition {
@@ -384,6 +593,7 @@ impl<'o> Reader<'o> {
                     at,
                     parts: vec![text],
                     author,
+                    sent: false,
                 });
                 self.open = Open::Entry(index);
                 Disposition::Entry(index)
@@ -460,6 +670,12 @@ impl<'o> Reader<'o> {
         line_offset: Option<FixedOffset>,
     ) -> Result<Timestamp, Problem> {
         let options = self.options;
+        if let Some(line) = self.day_refused {
+            return Err(Problem::new(
+                format!("falls under line {line}, whose day could not be known"),
+                EXPECT_DIVIDER,
+            ));
+        }
         let day = self.date.or(options.date);
         if day.is_none() && options.incident_start.is_none() {
             return Err(no_date());
@@ -496,6 +712,9 @@ impl<'o> Reader<'o> {
         };
         self.day_shift = shift;
         self.prev = Some(at);
+        if let Some(k) = self.pending.take() {
+            self.anchor = Some((k, at.date_naive()));
+        }
         Ok(at)
     }
 
@@ -614,7 +833,11 @@ impl<'o> Reader<'o> {
             index[i] = Some(entries.len());
             entries.push(TimelineEntry {
                 at: draft.at,
-                written_at: self.options.written_at,
+                written_at: if draft.sent {
+                    Some(draft.at)
+                } else {
+                    self.options.written_at
+                },
                 text,
                 author: draft.author.or_else(|| default_author.clone()),
             });
@@ -650,6 +873,16 @@ impl<'o> Reader<'o> {
             self.dispositions,
         )
     }
+}
+
+/// Whether the next line with anything on it is a speaker line, which
+/// makes the line before it a chat's day divider.
+fn next_is_speaker(rest: &[&str]) -> bool {
+    let Some(i) = rest.iter().position(|l| !is_blank(l)) else {
+        return false;
+    };
+    let (body, heading) = strip_markers(rest[i]);
+    !heading && chat::speaker(body).is_some() && rest.get(i + 1).is_some_and(|l| !is_blank(l))
 }
 
 fn no_date() -> Problem {

@@ -282,7 +282,7 @@ fn clock(s: &str) -> Result<(NaiveTime, usize), Problem> {
         .ok_or_else(|| bad("which is not a time of day"))
 }
 
-fn meridiem(s: &str) -> Option<(bool, usize)> {
+pub(crate) fn meridiem(s: &str) -> Option<(bool, usize)> {
     [("a.m.", false), ("p.m.", true), ("am", false), ("pm", true)]
         .into_iter()
         .find_map(|(word, pm)| {

@@ -549,7 +549,7 @@ fn headings_and_labels_are_structure_not_entries() {
 }
 
 /// Checks that every line is accounted for exactly once.
-fn assert_accounted(text: &str, options: &ImportOptions) -> Result<(), TestCaseError> {
+pub(crate) fn assert_accounted(text: &str, options: &ImportOptions) -> Result<(), TestCaseError> {
     let (import, dispositions) = read(text, options);
     let lines = lines(text);
     prop_assert_eq!(dispositions.len(), lines.len());
@@ -584,7 +584,7 @@ fn assert_accounted(text: &str, options: &ImportOptions) -> Result<(), TestCaseE
     Ok(())
 }
 
-fn option_sets() -> [ImportOptions; 2] {
+pub(crate) fn option_sets() -> [ImportOptions; 2] {
     [
         ImportOptions::default(),
         ImportOptions {
