@@ -1,6 +1,6 @@
-//! A chat pasted from Slack, through [`crate::import`]: how messages,
-//! speakers, days and bad lines come out, and the property that the reader
-//! never panics or drops a line on any input.
+//! A chat pasted from Slack and Slack's export, through [`crate::import`]:
+//! how messages, speakers, days and bad lines come out, and the property
+//! that neither reader panics or drops a line on any input.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use proptest::prelude::*;
@@ -287,11 +287,59 @@ fn chat() -> impl Strategy<Value = String> {
     .prop_map(|lines| lines.join("\n"))
 }
 
+/// Text shaped like Slack's export, often broken.
+fn export() -> impl Strategy<Value = String> {
+    let value = prop_oneof![
+        Just("\"1779173280.000100\"".to_owned()),
+        Just("\"99999999999999.9\"".to_owned()),
+        Just("\"x\"".to_owned()),
+        Just("null".to_owned()),
+        Just("3".to_owned()),
+        Just("{\"real_name\": \"Zoë\"}".to_owned()),
+        Just("\"<@U1> &lt; <http://a|b> <!here> <\"".to_owned()),
+        any::<String>().prop_map(|s| format!("{s:?}")),
+    ];
+    let key = prop_oneof![
+        Just("type"),
+        Just("subtype"),
+        Just("user"),
+        Just("text"),
+        Just("ts"),
+        Just("bot_id"),
+        Just("username"),
+        Just("user_profile"),
+        Just("bot_profile"),
+    ];
+    let message = prop::collection::vec((key, value), 0..6).prop_map(|fields| {
+        let fields: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| format!("\"{k}\": {v}"))
+            .collect();
+        format!("{{{}}}", fields.join(",\n "))
+    });
+    (prop::collection::vec(message, 0..5), "[ -~\n]{0,3}")
+        .prop_map(|(messages, tail)| format!("[\n{}\n]{tail}", messages.join(",\n")))
+}
+
 proptest! {
     #[test]
     fn chat_shaped_text_never_panics_and_every_line_is_accounted_for(text in chat()) {
         for options in option_sets() {
             assert_accounted(&text, &options)?;
+        }
+    }
+
+    #[test]
+    fn export_shaped_text_never_panics_and_errors_name_a_line_of_it(text in export()) {
+        for options in option_sets() {
+            let import = import(&text, &options);
+            let lines = text.split('\n').count();
+            prop_assert!(import.errors.iter().all(|e| (1..=lines).contains(&e.line)));
+            for entry in &import.entries {
+                prop_assert_eq!(entry.written_at, Some(entry.at));
+                prop_assert!(!entry.text.is_empty());
+            }
+            let _ = import.errors.iter().map(ToString::to_string).count();
         }
     }
 

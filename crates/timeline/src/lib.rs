@@ -3,12 +3,14 @@
 //!
 //! The practice opens a postmortem by reading the timeline the on-call wrote
 //! during the incident, never one reconstructed after. This crate turns those
-//! notes, pasted from a chat, a notes file or a published postmortem, into
-//! [`TimelineEntry`] values without anyone retyping them. It never guesses in silence: every non-blank line ends up
+//! notes, pasted from a chat, a notes file or a published postmortem, or
+//! exported from Slack, into [`TimelineEntry`] values without anyone
+//! retyping them. It never guesses in silence: every non-blank line ends up
 //! in an entry, is recognised as structure (a date or timezone header, a
 //! heading, a table's header or separator row, a chat's speaker line, day
 //! divider or join), or comes back as a [`LineError`] naming the line, what
-//! was wrong and the form that was expected.
+//! was wrong and the form that was expected; every message of an export is
+//! an entry, a join or leave, or a [`LineError`].
 //!
 //! # Forms read
 //!
@@ -40,6 +42,8 @@
 //!   time (`Maya Patel  2:51 PM`, `李伟\t14:51`, `PagerDuty  APP  2:51 PM`),
 //!   then that person's messages on the lines below. See
 //!   [Chats](#chats-pasted-from-slack).
+//! - Slack's export, the JSON of a channel's day: see
+//!   [Slack's export](#slacks-export).
 //! - Bullets and emphasis: `- 14:51 text`, `* 14:51 text`, `- *14:51* text`,
 //!   `- **14:51** text`, `1. 14:51 text`, `[14:51] text`, and the
 //!   separators `—`, `–`, `-`, `:` and `|` between the time and the text.
@@ -120,6 +124,26 @@
 //! after a `Monday, May 18th` divider is some later day the paste does not
 //! name: it is refused, with the times under it, rather than guessed.
 //!
+//! # Slack's export
+//!
+//! Text whose first character is `[` followed by `{` (or `]`), or `{`
+//! followed by `"`, is Slack's export: a JSON array of messages, as in the
+//! export's `channel/2026-05-18.json`, or one message object. Each
+//! message becomes an entry in the export's order: its time is its `ts`
+//! (seconds since 1970, exact to the microsecond) in UTC, its `written_at`
+//! the same instant, its text the `text` with Slack's markup made plain
+//! (`<@U123>` as `@Maya Patel`, `<#C1|inc-123>` as `#inc-123`, links as
+//! `label (url)`, `&lt;` as `<`). The author is `user_profile.real_name`,
+//! else its `display_name`, else the name another message of the same
+//! `user` carries, else the `user` id; a bot message (`subtype`
+//! `bot_message` or a `bot_id`) is authored by its `username` or
+//! `bot_profile.name` with ` (bot)` after it. Messages whose `subtype` is
+//! `channel_join`, `channel_leave`, `group_join` or `group_leave` are
+//! skipped. Invalid JSON is one [`LineError`] at the line serde_json
+//! names; a message without `ts` or `text`, or that is not a message, is
+//! reported at the line its object starts on, and the others are still
+//! read. The other [`ImportOptions`] do not apply to an export.
+//!
 //! # Days and midnight
 //!
 //! A clock time takes its day from the last date header or full timestamp,
@@ -140,6 +164,7 @@
 //! pure: no I/O, no clock.
 
 mod chat;
+mod export;
 mod header;
 mod merge;
 mod problem;
@@ -239,5 +264,8 @@ fn shown(line: &str) -> String {
 /// whole: what cannot be read is reported line by line in
 /// [`Import::errors`], next to everything that could.
 pub fn import(text: &str, options: &ImportOptions) -> Import {
+    if export::is_export(text) {
+        return export::read(text, options);
+    }
     read::read(text, options).0
 }

@@ -37,3 +37,4 @@ pub(crate) const EXPECT_TABLE_ROW: &str =
 pub(crate) const EXPECT_RANGE: &str =
     "a time within a few thousand years of today (e.g. `2026-05-18T14:51Z alert fired`)";
 pub(crate) const EXPECT_DIVIDER: &str = "a day divider with its year (e.g. `Monday, May 18th, 2026`), or a date header above the chat (e.g. `## 2026-05-18 (UTC)`)";
+pub(crate) const EXPECT_EXPORT: &str = "Slack's export: a JSON array of messages, each with `ts` and `text` (e.g. `[{\"type\": \"message\", \"user\": \"U123\", \"text\": \"alert fired\", \"ts\": \"1747579860.000200\"}]`)";
