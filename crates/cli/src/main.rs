@@ -96,9 +96,10 @@ enum Command {
 #[derive(Subcommand)]
 enum TimelineCommand {
     /// Import the on-call's notes (T+0:00 lines, HH:MM under a dated
-    /// header, Markdown tables, bullets, ISO-8601 timestamps).
+    /// header, Markdown tables, bullets, ISO-8601 timestamps, a Slack
+    /// conversation pasted as text or Slack's export JSON).
     Import {
-        /// The notes; `-` or nothing reads standard input.
+        /// The notes or the export; `-` or nothing reads standard input.
         file: Option<String>,
         /// When the incident started (RFC 3339); anchors `T+h:mm` lines.
         #[arg(long)]
@@ -106,13 +107,15 @@ enum TimelineCommand {
         /// The day of bare `HH:MM` lines before any dated header (YYYY-MM-DD).
         #[arg(long)]
         date: Option<String>,
-        /// The UTC offset of times that name none, e.g. +02:00.
-        #[arg(long)]
+        /// The UTC offset of times that name none, e.g. +02:00 or -07:00.
+        #[arg(long, allow_hyphen_values = true)]
         offset: Option<String>,
-        /// When the notes were written (RFC 3339), stamped on every entry.
+        /// When the notes were written (RFC 3339), stamped on every entry
+        /// but chat messages, which were written when they were sent.
         #[arg(long)]
         written_at: Option<String>,
-        /// Who wrote the notes, stamped on every entry.
+        /// Who wrote the notes, stamped on every entry that names no
+        /// author (a table's column, a chat's speaker).
         #[arg(long)]
         author: Option<String>,
         /// Put the entries into this postmortem's timeline (replacing it)

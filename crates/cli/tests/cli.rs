@@ -265,6 +265,50 @@ fn timeline_import_into_a_document_replaces_its_timeline() {
 }
 
 #[test]
+fn timeline_import_reads_a_slack_paste_and_a_slack_export() {
+    let paste = postmortem(&[
+        "timeline",
+        "import",
+        "crates/timeline/tests/fixtures/slack-paste.txt",
+        "--date",
+        "2026-05-18",
+        "--offset",
+        "-07:00",
+    ]);
+    assert_eq!(paste.status.code(), Some(0), "{}", stderr(&paste));
+    let entries: serde_json::Value = serde_json::from_str(&stdout(&paste)).unwrap();
+    let entries = entries.as_array().unwrap();
+    assert_eq!(entries.len(), 10);
+    assert_eq!(entries[0]["author"], "PagerDuty (bot)");
+    assert_eq!(entries[5]["author"], "李伟");
+    assert_eq!(entries[5]["at"], "2026-05-19T00:01:00-07:00");
+    assert!(entries.iter().all(|e| e["written_at"] == e["at"]));
+
+    let export = postmortem(&[
+        "timeline",
+        "import",
+        "crates/timeline/tests/fixtures/slack-export.json",
+    ]);
+    assert_eq!(export.status.code(), Some(0), "{}", stderr(&export));
+    let entries: serde_json::Value = serde_json::from_str(&stdout(&export)).unwrap();
+    let entries = entries.as_array().unwrap();
+    assert_eq!(entries.len(), 9);
+    assert_eq!(entries[1]["author"], "Maya Patel");
+    assert!(entries.iter().all(|e| e["written_at"] == e["at"]));
+
+    let broken = postmortem_with_stdin(
+        &["timeline", "import"],
+        "[\n  {\"type\": \"message\", \"text\": \"no time\"}\n]\n",
+    );
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(
+        stderr(&broken).contains("line 2: `{\"type\": \"message\", \"text\": \"no time\"}` starts message 1, which has no `ts`"),
+        "{}",
+        stderr(&broken)
+    );
+}
+
+#[test]
 fn schema_is_json_schema_of_the_json_form() {
     let out = postmortem(&["schema"]);
     assert_eq!(out.status.code(), Some(0));
