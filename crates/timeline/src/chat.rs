@@ -121,7 +121,7 @@ fn is_name(name: &str, wide: bool, twelve: bool) -> bool {
         || name
             .chars()
             .any(|c| c.is_control() || ":|#*`>[]<=;!?\",".contains(c))
-        || ["today", "yesterday"].contains(&name.to_lowercase().as_str())
+        || ["today", "yesterday"].contains(&name.to_ascii_lowercase().as_str())
     {
         return false;
     }
@@ -145,7 +145,7 @@ fn is_name(name: &str, wide: bool, twelve: bool) -> bool {
 /// line.
 pub(crate) fn divider(line: &str) -> Option<Divider> {
     let line = line.trim().trim_matches(['*', '_', '-', '—', ' ']);
-    match line.to_lowercase().as_str() {
+    match line.to_ascii_lowercase().as_str() {
         "today" => return Some(Divider::Relative(0)),
         "yesterday" => return Some(Divider::Relative(-1)),
         _ => {}

@@ -303,7 +303,7 @@ impl<'o> Reader<'o> {
         let (body, heading) = strip_markers(raw);
         if heading {
             self.voice = None;
-        } else {
+        } else if crate::CHAT {
             if let Some(speaker) = chat::speaker(body) {
                 if rest.first().is_some_and(|l| !is_blank(l)) {
                     return self.speaker(n, raw, speaker);
