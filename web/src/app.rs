@@ -10,14 +10,14 @@ use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
 use postmortem::check::{Form as TextForm, read};
 use postmortem::document::render;
-use postmortem::lint::{Severity, lint};
+use postmortem::lint::{Audience, Finding, Severity, lint_for};
 use postmortem::model::time::format_clock;
 use postmortem::model::{Postmortem, to_json};
 use wasm_bindgen::JsCast;
 
 use crate::config::Config;
 use crate::draft::{self, Draft};
-use crate::form::{FormState, SaveStatus, Step};
+use crate::form::{FormState, SaveStatus, Seen, Step};
 use crate::steps;
 use crate::time::{clock_sentence, now};
 
@@ -32,6 +32,11 @@ pub const SAVE_DELAY_MS: u32 = 400;
 pub type FlushSlot = Rc<RefCell<Option<Box<dyn Fn()>>>>;
 
 static INSTANCES: AtomicUsize = AtomicUsize::new(0);
+
+/// The core's findings, in the form's words.
+pub fn lint(pm: &Postmortem) -> Vec<Finding> {
+    lint_for(pm, Audience::Form)
+}
 
 /// A new postmortem, prefilled from the embedding page.
 pub fn fresh(config: &Config) -> Postmortem {
@@ -56,6 +61,7 @@ pub fn app(config: Config, flush: FlushSlot) -> impl IntoView {
         pm: RwSignal::new(initial.postmortem),
         pending: RwSignal::new(initial.pending),
         findings: RwSignal::new(first_findings),
+        seen: RwSignal::new(Seen::from_text(&initial.seen)),
         step: RwSignal::new(Step::Incident),
         saved: RwSignal::new(restored),
         config: StoredValue::new(config),
@@ -109,6 +115,7 @@ pub fn app(config: Config, flush: FlushSlot) -> impl IntoView {
             version: draft::DRAFT_VERSION,
             postmortem: pm,
             pending,
+            seen: form.seen.with_untracked(Seen::to_text),
         };
         let stored = draft.to_json();
         if last_stored.with_value(|last| last.as_deref() == Some(stored.as_str())) {
@@ -125,6 +132,7 @@ pub fn app(config: Config, flush: FlushSlot) -> impl IntoView {
     Effect::new(move |prev: Option<()>| {
         form.pm.track();
         form.pending.track();
+        form.seen.track();
         if prev.is_some() {
             save_timer.set_value(Some(Timeout::new(SAVE_DELAY_MS, write)));
         }
@@ -213,7 +221,8 @@ fn problems(form: FormState) -> impl IntoView {
     })
 }
 
-/// The steps, each with its count of errors.
+/// The steps, each with its count of the errors shown (none for a step
+/// the person has not had the chance to get right yet).
 fn nav(form: FormState) -> impl IntoView {
     view! {
         <nav class="steps" aria-label="Steps">
@@ -222,15 +231,17 @@ fn nav(form: FormState) -> impl IntoView {
                     .into_iter()
                     .map(|step| {
                         let errors = move || {
-                            let findings = form.findings.with(|fs| {
-                                fs.iter()
-                                    .filter(|f| f.severity == Severity::Error && Step::of_path(f.field.as_str()) == step)
-                                    .count()
-                            });
-                            let unread = form.pending.with(|p| {
-                                p.iter().filter(|(k, e)| e.error.is_some() && Step::of_path(k) == step).count()
-                            });
-                            findings + unread
+                            form.seen.with(|seen| {
+                                let findings = form.findings.with(|fs| {
+                                    fs.iter()
+                                        .filter(|f| f.severity == Severity::Error && Step::of_path(f.field.as_str()) == step && seen.shows(f.field.as_str()))
+                                        .count()
+                                });
+                                let unread = form.pending.with(|p| {
+                                    p.iter().filter(|(k, e)| e.error.is_some() && Step::of_path(k) == step && seen.shows(k)).count()
+                                });
+                                findings + unread
+                            })
                         };
                         view! {
                             <li>
@@ -300,6 +311,7 @@ fn draft_bar(
         Ok(Some(d)) => {
             last_stored.set_value(Some(d.to_json()));
             form.pending.set(d.pending);
+            form.reveal(Seen::from_text(&d.seen));
             form.replace(|pm| *pm = d.postmortem);
             conflict.set(false);
             form.saved.set(SaveStatus::Restored(key.get_value()));
@@ -397,6 +409,8 @@ fn draft_bar(
                 Ok(r) => {
                     form.pending.set(Default::default());
                     form.replace(|pm| *pm = r.postmortem);
+                    // A whole postmortem brought in has had its chance.
+                    form.reveal(Seen::all());
                     form.alert.set(None);
                     form.notice.set(format!("Imported {name}."));
                 }
@@ -414,6 +428,7 @@ fn draft_bar(
         form.saved.set(SaveStatus::Discarded);
         confirming.set(false);
         form.go_to_step(Step::Incident);
+        form.reveal(Seen::default());
     };
     view! {
         <section class="draft-bar" aria-label="Draft">

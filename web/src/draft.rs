@@ -26,6 +26,11 @@ pub struct Draft {
     /// text is not (yet) a valid value.
     #[serde(default)]
     pub pending: PendingTexts,
+    /// Where the form already shows findings (steps left, fields edited
+    /// and left: [`crate::form::Seen::to_text`]), so a restored draft
+    /// shows what it showed.
+    #[serde(default)]
+    pub seen: String,
 }
 
 impl Draft {
@@ -35,6 +40,7 @@ impl Draft {
             version: DRAFT_VERSION,
             postmortem,
             pending: PendingTexts::default(),
+            seen: String::new(),
         }
     }
 

@@ -5,7 +5,13 @@
 //! postmortem shows it back) and the core's findings, recomputed shortly
 //! after each change. A field shows exactly the findings whose
 //! [`FieldPath`](postmortem::model::FieldPath) is its own, so what the form
-//! shows at a field is what the CLI and the Action report for it.
+//! shows at a field is what the CLI and the Action report for it, in the
+//! form's wording.
+//!
+//! Findings wait until the person has had the chance to get the field
+//! right ([`Seen`]): a field shows them once it has been edited and left,
+//! or once the person has moved on from its step; until then it shows its
+//! guidance. A pristine form shows no errors.
 
 use std::sync::Arc;
 
@@ -147,6 +153,10 @@ impl Step {
         }
     }
 
+    fn bit(self) -> u8 {
+        1 << (self.number() - 1)
+    }
+
     /// 1-based position.
     pub fn number(self) -> usize {
         Step::ALL.iter().position(|s| *s == self).unwrap_or(0) + 1
@@ -176,6 +186,58 @@ impl Step {
     }
 }
 
+/// Where the person has had the chance to get things right: the steps
+/// they have moved on from (a bit per step) and the fields they have
+/// edited and left. Saved with the draft, so a restored draft shows what
+/// it showed before.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Seen {
+    /// Bit `n - 1` for step `n` left (the review step reveals them all).
+    steps: u8,
+    /// Fields edited and left (a handful: a list).
+    fields: Vec<String>,
+}
+
+impl Seen {
+    /// The stored form: the steps' bits, then each field on its own line
+    /// (`"5\nfix.owner"`). A string in the draft rather than a struct:
+    /// a struct's serde would cost the form a kilobyte.
+    pub fn to_text(&self) -> String {
+        let mut text = self.steps.to_string();
+        for f in &self.fields {
+            text.push('\n');
+            text.push_str(f);
+        }
+        text
+    }
+
+    /// Every step left: after an import of a whole postmortem.
+    pub fn all() -> Seen {
+        Seen {
+            steps: u8::MAX,
+            fields: Vec::new(),
+        }
+    }
+
+    /// Whether the findings at `path` are shown.
+    pub fn shows(&self, path: &str) -> bool {
+        self.left(Step::of_path(path)) || self.fields.iter().any(|f| f == path)
+    }
+
+    /// Whether the person has moved on from `step`.
+    pub fn left(&self, step: Step) -> bool {
+        self.steps & step.bit() != 0
+    }
+
+    /// Reads [`Seen::to_text`]; anything else shows nothing yet.
+    pub fn from_text(text: &str) -> Seen {
+        let mut lines = text.split('\n');
+        let steps = lines.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+        let fields = lines.map(str::to_owned).collect();
+        Seen { steps, fields }
+    }
+}
+
 /// How the last save went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SaveStatus {
@@ -201,6 +263,8 @@ pub struct FormState {
     pub pending: RwSignal<PendingTexts>,
     /// The core's findings for the current postmortem.
     pub findings: RwSignal<Vec<Finding>>,
+    /// Where findings are shown yet.
+    pub seen: RwSignal<Seen>,
     /// The step on screen.
     pub step: RwSignal<Step>,
     /// How the last save went.
@@ -253,18 +317,55 @@ impl FormState {
 
     /// Opens the step that shows `path` and moves focus to its field.
     pub fn go_to_field(&self, path: &str) {
-        self.step.set(Step::of_path(path));
+        self.open(Step::of_path(path));
         crate::browser::focus_later(self.root, format!("#{}", self.id(path)));
     }
 
     /// Opens `step` and moves focus to its heading.
     pub fn go_to_step(&self, step: Step) {
-        self.step.set(step);
+        self.open(step);
         crate::browser::focus_later(self.root, "[data-step-heading]".to_owned());
     }
 
-    /// A signal with the findings at exactly `path`, kept current by
-    /// [`FormState::set_findings`] while the calling view lives.
+    /// Opens `step`: the step on screen has been left, so its findings
+    /// show from now on (all of them once the person reaches review).
+    fn open(&self, step: Step) {
+        let mut seen = self.seen.get_untracked();
+        seen.steps |= if step == Step::Review {
+            u8::MAX
+        } else {
+            self.step.get_untracked().bit()
+        };
+        self.reveal(seen);
+        self.step.set(step);
+    }
+
+    /// The field at `path` was edited and left: its findings show from
+    /// now on.
+    pub fn touch(&self, path: &str) {
+        let mut seen = self.seen.get_untracked();
+        if !seen.fields.iter().any(|f| f == path) {
+            seen.fields.push(path.to_owned());
+            self.reveal(seen);
+        }
+    }
+
+    /// Shows findings where `seen` says, redrawing the fields it changes.
+    pub fn reveal(&self, seen: Seen) {
+        if self.seen.with_untracked(|s| *s != seen) {
+            self.seen.set(seen);
+            self.findings.with_untracked(|fs| self.redraw(fs));
+        }
+    }
+
+    /// Whether the findings at `path` are shown (tracked).
+    pub fn shows(&self, path: &str) -> bool {
+        self.seen.with(|s| s.shows(path))
+    }
+
+    /// A signal with the findings at exactly `path` once they are shown,
+    /// kept current by [`FormState::set_findings`] while the calling view
+    /// lives.
     pub fn watch_findings(&self, path: &str) -> RwSignal<Vec<Finding>> {
         let signal = RwSignal::new(self.findings_at(path));
         let watchers = self.watchers;
@@ -292,16 +393,24 @@ impl FormState {
     /// Stores a lint run's findings and redraws exactly the fields whose
     /// findings changed.
     pub fn set_findings(&self, findings: Vec<Finding>) {
+        self.redraw(&findings);
+        let _ = self.findings.try_set(findings);
+    }
+
+    /// Gives every field on screen the findings it shows now.
+    fn redraw(&self, findings: &[Finding]) {
+        let Some(seen) = self.seen.try_get_untracked() else {
+            return;
+        };
         self.watchers.with_value(|w| {
             for (path, signal) in w.slots.iter().flatten() {
-                let changed =
-                    signal.try_with_untracked(|old| !old.iter().eq(at_path(&findings, path)));
+                let shown = shown_at(&seen, findings, path);
+                let changed = signal.try_with_untracked(|old| !old.iter().eq(shown.clone()));
                 if changed == Some(true) {
-                    signal.set(at_path(&findings, path).cloned().collect());
+                    signal.set(shown.cloned().collect());
                 }
             }
         });
-        let _ = self.findings.try_set(findings);
     }
 
     /// Changes the postmortem from outside its fields (an import, a
@@ -312,8 +421,9 @@ impl FormState {
     }
 
     fn findings_at(&self, path: &str) -> Vec<Finding> {
+        let seen = self.seen.get_untracked();
         self.findings
-            .with_untracked(|fs| at_path(fs, path).cloned().collect())
+            .with_untracked(|fs| shown_at(&seen, fs, path).cloned().collect())
     }
 
     /// Records the text typed at `path`: pending when it does not parse or
@@ -348,9 +458,16 @@ impl FormState {
     }
 }
 
-/// The findings that point at exactly `path`.
-fn at_path<'a>(findings: &'a [Finding], path: &'a str) -> impl Iterator<Item = &'a Finding> {
-    findings.iter().filter(move |f| f.field.as_str() == path)
+/// The findings that point at exactly `path`, once they are shown.
+fn shown_at<'a>(
+    seen: &Seen,
+    findings: &'a [Finding],
+    path: &'a str,
+) -> impl Iterator<Item = &'a Finding> + Clone {
+    let shown = seen.shows(path);
+    findings
+        .iter()
+        .filter(move |f| shown && f.field.as_str() == path)
 }
 
 /// What kind of control a field is.
@@ -470,6 +587,20 @@ fn field_view(
     });
     let findings = form.watch_findings(&path);
     let p4 = path.clone();
+    // `change` fires when the person leaves a field they edited: its
+    // findings show from then on.
+    let p5 = path.clone();
+    let on_change = move |_| form.touch(&p5);
+    // A parse error waits like a finding (a closure of `Copy` captures,
+    // cheaper in the WebAssembly than a derived signal).
+    let p6 = StoredValue::new(path.clone());
+    let parse_error = move || {
+        if p6.with_value(|p| form.shows(p)) {
+            parse_error.get()
+        } else {
+            None
+        }
+    };
     let on_input = move |ev: leptos::ev::Event| {
         let raw = event_target_value(&ev);
         let mut result = Ok(());
@@ -498,7 +629,7 @@ fn field_view(
         if hint.is_some() {
             ids.push(hint_a.clone());
         }
-        if parse_error.with(Option::is_some) {
+        if parse_error().is_some() {
             ids.push(error_a.clone());
         }
         if !findings.with(Vec::is_empty) {
@@ -507,7 +638,7 @@ fn field_view(
         (!ids.is_empty()).then(|| ids.join(" "))
     };
     let invalid = move || {
-        let bad = parse_error.with(Option::is_some)
+        let bad = parse_error().is_some()
             || findings.with(|fs| fs.iter().any(|f| f.severity == Severity::Error));
         bad.then_some("true")
     };
@@ -523,6 +654,7 @@ fn field_view(
                 aria-describedby=described_by
                 aria-invalid=invalid
                 on:input=on_input
+                on:change=on_change
             />
         }
         .into_any(),
@@ -535,6 +667,7 @@ fn field_view(
                 aria-describedby=described_by
                 aria-invalid=invalid
                 on:input=on_input
+                on:change=on_change
             ></textarea>
         }
         .into_any(),
@@ -544,7 +677,7 @@ fn field_view(
             <label for=id>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
             {input}
-            {move || parse_error.get().map(|e| view! { <p class="parse-error" id=error_id.clone()>{e}</p> })}
+            {move || parse_error().map(|e| view! { <p class="parse-error" id=error_id.clone()>{e}</p> })}
             {move || finding_list(findings.get(), findings_id.clone())}
         </div>
     }

@@ -54,6 +54,23 @@ pub fn now() -> Timestamp {
         .fixed_offset()
 }
 
+/// `t` in the browser's time zone (its UTC offset at that instant, so a
+/// daylight-saving change before then is honoured).
+#[cfg(target_arch = "wasm32")]
+pub fn local(t: Timestamp) -> Timestamp {
+    use chrono::Offset;
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.timestamp_millis() as f64));
+    let offset_seconds = -(date.get_timezone_offset() as i32) * 60;
+    let offset = FixedOffset::east_opt(offset_seconds).unwrap_or_else(|| chrono::Utc.fix());
+    t.with_timezone(&offset)
+}
+
+/// `t` in UTC outside a browser (native unit tests).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn local(t: Timestamp) -> Timestamp {
+    t.to_utc().fixed_offset()
+}
+
 /// The practice's window: a postmortem is held within 72 hours.
 pub const WINDOW: TimeDelta = TimeDelta::hours(72);
 
@@ -91,13 +108,10 @@ pub fn clock_sentence(
         };
     }
     let left = deadline - now;
+    let closes = format!("{} your time", format_timestamp(&local(deadline)));
     if left > TimeDelta::zero() {
         (
-            format!(
-                "{} left of the 72 hours: hold the postmortem by {}.",
-                span(left),
-                format_timestamp(&deadline)
-            ),
+            format!("{} left: the 72 hours close {closes}.", span(left),),
             if left < TimeDelta::hours(12) {
                 ClockState::Soon
             } else {
@@ -107,9 +121,8 @@ pub fn clock_sentence(
     } else {
         (
             format!(
-                "The 72 hours ended {} ago ({}): hold the postmortem now.",
+                "The 72 hours closed {} ago ({closes}): hold the postmortem now; late is better than never.",
                 span(-left),
-                format_timestamp(&deadline)
             ),
             ClockState::Late,
         )
@@ -204,6 +217,10 @@ mod tests {
         let (s, state) = clock_sentence(Some(start), None, t("2026-05-19T14:51:00+00:00"));
         assert_eq!(state, ClockState::Ok);
         assert!(s.starts_with("2 d 0 h left"), "{s}");
+        assert!(
+            s.ends_with("close 2026-05-21 14:51 +00:00 your time."),
+            "{s}"
+        );
         let (_, state) = clock_sentence(Some(start), None, t("2026-05-22T14:51:00+00:00"));
         assert_eq!(state, ClockState::Late);
         let (s, state) = clock_sentence(

@@ -14,10 +14,20 @@
 //! Codes are stable and grouped: `PM0xx` the incident and timing, `PM1xx`
 //! the timeline, `PM2xx` the chain walk, `PM3xx` the fix and
 //! blamelessness, `PM4xx` readers, the runbook and the ADRs.
+//!
+//! # Two wordings, one rule
+//!
+//! Each rule words its findings twice, side by side in its file: for the
+//! [`Audience::Document`] (the CLI, the Action, CI: fields named by their
+//! path, `fix.level`, as a reviewer finds them in the front matter) and
+//! for the [`Audience::Form`] (the person filling in the guided form:
+//! fields named by their label, plain words, no field paths). The
+//! `document` feature (default) compiles the first, the `form` feature the
+//! second; the browser form carries only its own.
 
 use std::fmt;
 
-use postmortem_model::{ChainLevel, FieldPath, Postmortem, SourceMap};
+use postmortem_model::{ChainLevel, FieldPath, Postmortem};
 use serde::Serialize;
 
 mod order;
@@ -81,8 +91,55 @@ impl Finding {
     }
 }
 
+/// Who reads the findings, which decides their wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Audience {
+    /// The CLI, the Action and CI: fields named by their path in the
+    /// document (`fix.level`). The `document` feature.
+    #[cfg(feature = "document")]
+    Document,
+    /// The guided form: fields named by their label, no field paths. The
+    /// `form` feature.
+    #[cfg(any(test, feature = "form"))]
+    Form,
+}
+
+/// Where a rule's check puts its findings, and for whom it words them.
+pub(crate) struct Out {
+    pub(crate) audience: Audience,
+    pub(crate) findings: Vec<Finding>,
+}
+
+impl Out {
+    pub(crate) fn new(audience: Audience) -> Out {
+        Out {
+            audience,
+            findings: Vec::new(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+}
+
+/// A finding's message in the audience's wording: `say!(out, doc: …,
+/// form: …)`. Each wording compiles only with its feature, so the form's
+/// WebAssembly carries no document wording.
+macro_rules! say {
+    ($out:expr, doc: $doc:expr, form: $form:expr $(,)?) => {
+        match $out.audience {
+            #[cfg(feature = "document")]
+            $crate::Audience::Document => ::std::string::String::from($doc),
+            #[cfg(any(test, feature = "form"))]
+            $crate::Audience::Form => ::std::string::String::from($form),
+        }
+    };
+}
+pub(crate) use say;
+
 /// The signature of a rule's check: it appends its findings to `out`.
-pub(crate) type Check = fn(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>);
+pub(crate) type Check = fn(rule: &Rule, pm: &Postmortem, out: &mut Out);
 
 /// One rule of the practice, as data.
 pub struct Rule {
@@ -109,12 +166,19 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// Runs this rule alone over `pm`, findings in document order.
+    /// Runs this rule alone over `pm`, worded for the document, findings
+    /// in document order.
+    #[cfg(feature = "document")]
     pub fn check(&self, pm: &Postmortem) -> Vec<Finding> {
-        let mut out = Vec::new();
+        self.check_for(pm, Audience::Document)
+    }
+
+    /// Runs this rule alone over `pm`, worded for `audience`.
+    pub fn check_for(&self, pm: &Postmortem, audience: Audience) -> Vec<Finding> {
+        let mut out = Out::new(audience);
         (self.check)(self, pm, &mut out);
-        order::sort(&mut out);
-        out
+        order::sort(&mut out.findings);
+        out.findings
     }
 
     /// A finding of this rule.
@@ -162,20 +226,28 @@ pub fn rule(code_or_name: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
 }
 
-/// Runs every rule over `pm`. Findings come in document order (the order
-/// of the fields in the JSON form and the document), then by code.
+/// Runs every rule over `pm`, worded for the document (the CLI, the
+/// Action). Findings come in document order (the order of the fields in
+/// the JSON form and the document), then by code.
+#[cfg(feature = "document")]
 pub fn lint(pm: &Postmortem) -> Vec<Finding> {
-    let mut out = Vec::new();
+    lint_for(pm, Audience::Document)
+}
+
+/// [`lint`], worded for `audience`.
+pub fn lint_for(pm: &Postmortem, audience: Audience) -> Vec<Finding> {
+    let mut out = Out::new(audience);
     for rule in rules() {
         (rule.check)(rule, pm, &mut out);
     }
-    order::sort(&mut out);
-    out
+    order::sort(&mut out.findings);
+    out.findings
 }
 
 /// [`lint`], with each finding's `line` taken from the parsed document's
 /// source map.
-pub fn lint_with_source(pm: &Postmortem, map: &SourceMap) -> Vec<Finding> {
+#[cfg(feature = "document")]
+pub fn lint_with_source(pm: &Postmortem, map: &postmortem_model::SourceMap) -> Vec<Finding> {
     let mut findings = lint(pm);
     for f in &mut findings {
         f.line = map.line_of(&f.field);
@@ -186,8 +258,8 @@ pub fn lint_with_source(pm: &Postmortem, map: &SourceMap) -> Vec<Finding> {
 /// The one-fix rule's finding (`PM303 several-fixes`), for a document or a
 /// JSON form that lists `count` fixes. Parsing refuses such a text, so the
 /// caller reports this finding instead of a postmortem's findings.
-pub fn several_fixes(count: usize, line: Option<u32>) -> Finding {
-    rules::several_fixes::finding(count, line)
+pub fn several_fixes(count: usize, line: Option<u32>, audience: Audience) -> Finding {
+    rules::several_fixes::finding(count, line, audience)
 }
 
 /// Whether any finding is an error.
@@ -244,7 +316,7 @@ mod tests {
 
     #[test]
     fn several_fixes_says_one_fix() {
-        let f = several_fixes(3, Some(12));
+        let f = several_fixes(3, Some(12), Audience::Document);
         assert_eq!(f.code, "PM303");
         assert_eq!(f.line, Some(12));
         assert_eq!(f.severity, Severity::Error);
@@ -271,7 +343,7 @@ mod tests {
     fn lines_come_from_the_source_map() {
         let mut pm = rules::example();
         pm.fix.owner = None;
-        let mut map = SourceMap::new();
+        let mut map = postmortem_model::SourceMap::new();
         map.insert("fix".into(), 40);
         let f = lint_with_source(&pm, &map);
         assert_eq!(f[0].line, Some(40));

@@ -9,7 +9,7 @@ use crate::Finding;
 /// inside each of their parents (top level first, then the incident's,
 /// the holder's, a timeline entry's, the walk's, the fix's, the test's,
 /// the runbook's and an ADR's).
-const NAMES: &[&str] = &[
+pub(crate) const NAMES: &[&str] = &[
     "schema_version",
     "incident",
     "holder",

@@ -7,7 +7,7 @@
 use std::fmt;
 
 use postmortem_document::{DocumentErrorKind, parse};
-use postmortem_lint::{Finding, lint_with_source, several_fixes};
+use postmortem_lint::{Audience, Finding, several_fixes};
 use postmortem_model::{JsonError, Postmortem, SourceMap, from_json};
 
 /// Which form a postmortem was written in.
@@ -144,7 +144,7 @@ impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ReadError::SeveralFixes { count, line } => {
-                let finding = several_fixes(*count, *line);
+                let finding = several_fixes(*count, *line, READER);
                 match line {
                     Some(line) => write!(f, "line {line}: {}", finding.message),
                     None => f.write_str(&finding.message),
@@ -157,19 +157,30 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
-/// Reads a postmortem and runs every rule of the practice on it.
+/// The wording a [`ReadError`] is shown in: the document's where this build
+/// carries it (the CLI, the Action), else the form's.
+#[cfg(feature = "document")]
+const READER: Audience = Audience::Document;
+#[cfg(not(feature = "document"))]
+const READER: Audience = Audience::Form;
+
+/// Reads a postmortem and runs every rule of the practice on it, worded for
+/// the document's readers.
+#[cfg(feature = "document")]
 pub fn check(form: Form, text: &str) -> Result<Checked, Unreadable> {
     match read(form, text) {
         Ok(read) => {
-            let findings = lint_with_source(&read.postmortem, &read.source_map);
+            let findings = postmortem_lint::lint_with_source(&read.postmortem, &read.source_map);
             Ok(Checked::Postmortem {
                 read: Box::new(read),
                 findings,
             })
         }
-        Err(ReadError::SeveralFixes { count, line }) => {
-            Ok(Checked::SeveralFixes(several_fixes(count, line)))
-        }
+        Err(ReadError::SeveralFixes { count, line }) => Ok(Checked::SeveralFixes(several_fixes(
+            count,
+            line,
+            Audience::Document,
+        ))),
         Err(ReadError::Unreadable(u)) => Err(u),
     }
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use postmortem::model::{ChainLevel, Login, TestBinding};
 
 use super::{Control, field, optional, select_field, step_frame};
-use crate::form::{FormState, Pending, Step};
+use crate::form::{FormState, Pending, Step, finding_list};
 use crate::time::{DATE_HINT, parse_date};
 
 /// The fix step's view.
@@ -161,6 +161,8 @@ fn binding(form: FormState) -> impl IntoView {
         }
     };
     let kind_id = form.id(KIND);
+    let findings = form.watch_findings("fix.test.binding");
+    let findings_id = form.id("fix.test.binding-findings");
     let line = move |path: &'static str, label: &'static str, hint: &'static str| {
         let id = form.id(path);
         let err_id = format!("{id}-error");
@@ -168,6 +170,7 @@ fn binding(form: FormState) -> impl IntoView {
         let error = move || {
             form.pending
                 .with(|p| p.get(path).and_then(|e| e.error.clone()))
+                .filter(|_| form.shows(path))
         };
         let (e2, h2) = (err_id.clone(), hint_id.clone());
         view! {
@@ -183,6 +186,7 @@ fn binding(form: FormState) -> impl IntoView {
                     aria-invalid=move || error().map(|_| "true")
                     aria-describedby=move || if error().is_some() { format!("{h2} {e2}") } else { h2.clone() }
                     on:input=move |ev| change(path, event_target_value(&ev))
+                    on:change=move |_| form.touch(path)
                 />
                 {move || error().map(|e| view! { <p class="parse-error" id=err_id.clone()>{e}</p> })}
             </div>
@@ -191,9 +195,14 @@ fn binding(form: FormState) -> impl IntoView {
     view! {
         <fieldset class="binding" id=form.id("fix.test.binding") tabindex="-1">
             <legend>"Check binding (optional): the CI result the Action verifies before the due date"</legend>
+            <p class="hint">"Without one, nothing verifies the fix: its issue is closed by hand, with evidence."</p>
+            {move || finding_list(findings.get(), findings_id.clone())}
             <div class="field">
                 <label for=kind_id.clone()>"Kind of result"</label>
-                <select id=kind_id on:change=move |ev| change(KIND, event_target_value(&ev))>
+                <select id=kind_id on:change=move |ev| {
+                    change(KIND, event_target_value(&ev));
+                    form.touch(KIND);
+                }>
                     {[("", "No binding"), ("workflow", "A workflow run"), ("check-run", "A check run"), ("status", "A commit status")]
                         .into_iter()
                         .map(|(v, t)| view! { <option value=v prop:selected=move || part(KIND) == v>{t}</option> })

@@ -39,6 +39,7 @@ pub fn select_field(
                 on:change=move |ev| {
                     let v = event_target_value(&ev);
                     form.pm.update(|pm| set(pm, &v));
+                    form.touch(path);
                 }
             >
                 {options

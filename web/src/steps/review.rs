@@ -28,22 +28,62 @@ pub fn view(form: FormState) -> AnyView {
     )
 }
 
-/// Every finding and every field whose text does not parse, each leading
-/// to its field.
+/// Every finding and every field whose text does not parse, grouped by
+/// step; each message leads to its field.
 pub fn summary(form: FormState) -> impl IntoView {
     let heading_id = form.id("summary-heading");
-    let item = move |path: String, class: &'static str, text: String| {
-        let p = path.clone();
+    let item =
+        move |path: String, class: &'static str, word: &'static str, text: String| -> AnyView {
+            view! {
+                <li class=class>
+                    <strong>{word}</strong>
+                    " "
+                    <button type="button" class="link" on:click=move |_| form.go_to_field(&path)>
+                        {text}
+                    </button>
+                </li>
+            }
+            .into_any()
+        };
+    // One group per step with something to say, in step order.
+    let group = move |step: Step| -> AnyView {
+        let mut items = Vec::new();
+        form.pending.with(|p| {
+            for (path, e) in p.iter() {
+                if let (Some(err), true) = (&e.error, Step::of_path(path) == step) {
+                    items.push(item(
+                        path.to_owned(),
+                        "finding finding-error",
+                        "Error:",
+                        err.clone(),
+                    ));
+                }
+            }
+        });
+        form.findings.with(|fs| {
+            for f in fs
+                .iter()
+                .filter(|f| Step::of_path(f.field.as_str()) == step)
+            {
+                let (class, word) = match f.severity {
+                    Severity::Error => ("finding finding-error", "Error:"),
+                    Severity::Warning => ("finding finding-warning", "Warning:"),
+                };
+                items.push(item(f.field.to_string(), class, word, f.message.clone()));
+            }
+        });
+        if items.is_empty() {
+            return ().into_any();
+        }
         view! {
-            <li class=class>
-                <button type="button" class="link" on:click=move |_| form.go_to_field(&p)>
-                    {format!("{} › {}", Step::of_path(&path).title(), path)}
-                </button>
-                " "
-                {text}
+            <li class="summary-step">
+                <h5>{step.title()}</h5>
+                <ul>{items}</ul>
             </li>
         }
+        .into_any()
     };
+    let items = move || Step::ALL.into_iter().map(group).collect::<Vec<_>>();
     let labelled_by = heading_id.clone();
     view! {
         <section class="summary" aria-labelledby=labelled_by>
@@ -63,29 +103,7 @@ pub fn summary(form: FormState) -> impl IntoView {
                     }
                 }}
             </h4>
-            <ul class="summary-list">
-                {move || {
-                    form.pending.with(|p| {
-                        p.iter()
-                            .filter_map(|(path, e)| e.error.clone().map(|err| item(path.to_owned(), "finding finding-error", err)))
-                            .collect::<Vec<_>>()
-                    })
-                }}
-                {move || {
-                    form.findings
-                        .get()
-                        .into_iter()
-                        .map(|f| {
-                            let class = match f.severity {
-                                Severity::Error => "finding finding-error",
-                                Severity::Warning => "finding finding-warning",
-                            };
-                            let word = if f.severity == Severity::Error { "Error" } else { "Warning" };
-                            item(f.field.to_string(), class, format!("{word} {}: {}", f.code, f.message))
-                        })
-                        .collect_view()
-                }}
-            </ul>
+            <ul class="summary-list">{items}</ul>
         </section>
     }
 }

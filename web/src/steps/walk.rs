@@ -46,7 +46,10 @@ fn level_view(form: FormState, level: ChainLevel) -> AnyView {
                         name=group_id.clone()
                         value=verdict.as_str()
                         prop:checked=move || form.pm.with(|pm| pm.walk.get(level).verdict == verdict)
-                        on:change=move |_| form.pm.update(|pm| pm.walk.get_mut(level).verdict = verdict)
+                        on:change=move |_| {
+                            form.pm.update(|pm| pm.walk.get_mut(level).verdict = verdict);
+                            form.touch(&FieldPath::walk(level, "verdict").to_string());
+                        }
                     />
                     <label for=id>{text}</label>
                 </div>

@@ -1,9 +1,9 @@
 //! PM405 adr-conversation-not-scheduled: if the incident exposes a decision
 //! that should be re-opened, name the ADR and schedule the conversation.
 
-use postmortem_model::{AdrImplication, FieldPath, Postmortem};
+use postmortem_model::{FieldPath, Postmortem};
 
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM405",
@@ -18,7 +18,8 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 /// How an ADR is called in a message: its title, its path or its place.
-pub(crate) fn adr_name(i: usize, adr: &AdrImplication) -> String {
+#[cfg(feature = "document")]
+pub(crate) fn adr_name(i: usize, adr: &postmortem_model::AdrImplication) -> String {
     if !adr.title.trim().is_empty() {
         format!("\"{}\"", adr.title.trim())
     } else if let Some(path) = &adr.path {
@@ -28,17 +29,20 @@ pub(crate) fn adr_name(i: usize, adr: &AdrImplication) -> String {
     }
 }
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     for (i, adr) in pm.adrs.iter().enumerate() {
         if adr.conversation_on.is_none() {
-            out.push(rule.finding(
-                None,
-                FieldPath::adr(i, "conversation_on"),
-                format!(
+            let message = say!(out,
+                doc: format!(
                     "The ADR {} is re-opened but no conversation is scheduled: set the day the decision will be re-discussed, so the re-opening does not stay a note (the decision record, not a chain level).",
                     adr_name(i, adr)
                 ),
-            ));
+                form: format!(
+                    "Choose the day ADR {} is discussed again.",
+                    i + 1
+                ),
+            );
+            out.push(rule.finding(None, FieldPath::adr(i, "conversation_on"), message));
         }
     }
 }
@@ -52,7 +56,7 @@ mod tests {
     fn fires_per_unscheduled_adr() {
         let mut pm = example();
         pm.adrs[0].conversation_on = None;
-        pm.adrs.push(AdrImplication::default());
+        pm.adrs.push(postmortem_model::AdrImplication::default());
         let f = RULE.check(&pm);
         assert_eq!(f.len(), 2);
         assert!(

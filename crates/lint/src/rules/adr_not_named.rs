@@ -3,8 +3,7 @@
 
 use postmortem_model::{FieldPath, Postmortem};
 
-use super::adr_conversation_not_scheduled::adr_name;
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM406",
@@ -18,17 +17,20 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     for (i, adr) in pm.adrs.iter().enumerate() {
         if adr.path.is_none() {
-            out.push(rule.finding(
-                None,
-                FieldPath::adr(i, "path"),
-                format!(
+            let message = say!(out,
+                doc: format!(
                     "The ADR {} has no path: give its file, e.g. docs/adr/0012-cache-warming.md, so the ADR can reference this postmortem (the decision record, not a chain level).",
-                    adr_name(i, adr)
+                    super::adr_conversation_not_scheduled::adr_name(i, adr)
                 ),
-            ));
+                form: format!(
+                    "Enter the file of ADR {}, so it can link back to this postmortem.",
+                    i + 1
+                ),
+            );
+            out.push(rule.finding(None, FieldPath::adr(i, "path"), message));
         }
     }
 }

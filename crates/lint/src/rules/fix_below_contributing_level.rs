@@ -6,7 +6,7 @@
 use postmortem_model::{ChainLevel, Postmortem};
 
 use super::{fix_is_more_monitoring, level_list};
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM312",
@@ -20,7 +20,7 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     let Some(level) = pm.fix.level else {
         return;
     };
@@ -33,16 +33,21 @@ fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
     if above.is_empty() || fix_is_more_monitoring::reflex(pm).is_some() {
         return;
     }
-    out.push(rule.finding(
-        Some(level),
-        "fix.level",
-        format!(
+    let message = say!(out,
+        doc: format!(
             "The fix acts on {} while the walk found {} contributing above it, and the level above is usually where the fix belongs: check whether the fix should act at {} instead.",
             level.label(),
             level_list(&above),
             above[0].label()
         ),
-    ));
+        form: format!(
+            "The walk found {} contributing above {}: the fix usually belongs higher. Consider {}.",
+            level_list(&above),
+            level.label(),
+            above[0].label()
+        ),
+    );
+    out.push(rule.finding(Some(level), "fix.level", message));
 }
 
 #[cfg(test)]

@@ -3,8 +3,7 @@
 
 use postmortem_model::Postmortem;
 
-use super::the_fix_cap;
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM308",
@@ -18,20 +17,22 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     let (Some(due), Some(held)) = (pm.fix.due, pm.held_at) else {
         return;
     };
     let held_on = held.date_naive();
     if due < held_on {
-        out.push(rule.finding(
-            pm.fix.level,
-            "fix.due",
-            format!(
+        let message = say!(out,
+            doc: format!(
                 "{} is due {due}, before the postmortem was held on {held_on}: give it a due date on or after the postmortem, when the fix can actually go live.",
-                the_fix_cap(pm)
+                super::the_fix_cap(pm)
             ),
-        ));
+            form: format!(
+                "The fix is due {due}, before the postmortem was held ({held_on}): choose a day when the fix can actually go live."
+            ),
+        );
+        out.push(rule.finding(pm.fix.level, "fix.due", message));
     }
 }
 

@@ -18,9 +18,8 @@
 
 use postmortem_model::{FixTest, Postmortem};
 
-use super::the_fix_cap;
 use crate::text::{extend_over_next_word, find, first_of};
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 /// Feeling phrases. Those ending in "more" or "be" quote the next word too.
 pub(crate) const FEELINGS: &[&str] = &[
@@ -211,7 +210,7 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     if observable(&pm.fix.test) {
         return;
     }
@@ -227,17 +226,16 @@ fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
         .fix
         .level
         .map_or_else(|| "its level".to_owned(), |l| l.label());
-    out.push(
-        rule.finding(
-            pm.fix.level,
-            field,
-            format!(
-                "{} is a feeling, not a change: \"{quote}\" with no observable test, so state what changes at {at} and a test that names a metric, threshold, date or event (or bind it to a CI check).",
-                the_fix_cap(pm)
-            ),
-        )
-        .with_quote(quote),
+    let message = say!(out,
+        doc: format!(
+            "{} is a feeling, not a change: \"{quote}\" with no observable test, so state what changes at {at} and a test that names a metric, threshold, date or event (or bind it to a CI check).",
+            super::the_fix_cap(pm)
+        ),
+        form: format!(
+            "“{quote}” is a feeling, not a change: say what changes at {at}, and a test that names a metric, threshold, date or event."
+        ),
     );
+    out.push(rule.finding(pm.fix.level, field, message).with_quote(quote));
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use postmortem_model::{ChainLevel, Postmortem};
 
 use super::level_list;
 use crate::text::{all_of, first_of, is_word_char};
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 /// Words that add monitoring.
 pub(crate) const MONITORING: &[&str] = &[
@@ -133,7 +133,7 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     let Some(Reflex { hits, above }) = reflex(pm) else {
         return;
     };
@@ -146,18 +146,23 @@ fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
         }
     }
     let (a, b) = hits[0];
+    let message = say!(out,
+        doc: format!(
+            "The fix is at L5 Operation and only adds monitoring ({}) while the walk found {} contributing: that is the L5 reflex, a faster page after the same incident that does not prevent the next one, so move the fix to {}.",
+            words.join(", "),
+            level_list(&above),
+            above[0].label()
+        ),
+        form: format!(
+            "This fix only adds monitoring ({}) while the walk found {} contributing: it pages faster, it prevents nothing. Consider {}.",
+            words.join(", "),
+            level_list(&above),
+            above[0].label()
+        ),
+    );
     out.push(
-        rule.finding(
-            Some(ChainLevel::L5),
-            "fix.statement",
-            format!(
-                "The fix is at L5 Operation and only adds monitoring ({}) while the walk found {} contributing: that is the L5 reflex, a faster page after the same incident that does not prevent the next one, so move the fix to {}.",
-                words.join(", "),
-                level_list(&above),
-                above[0].label()
-            ),
-        )
-        .with_quote(&s[a..b]),
+        rule.finding(Some(ChainLevel::L5), "fix.statement", message)
+            .with_quote(&s[a..b]),
     );
 }
 

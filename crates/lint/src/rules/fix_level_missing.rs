@@ -4,7 +4,7 @@
 use postmortem_model::Postmortem;
 
 use super::level_list;
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM301",
@@ -18,24 +18,33 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     if pm.fix.level.is_some() {
         return;
     }
     let contributing = pm.walk.contributing();
-    let hint = if contributing.is_empty() {
-        "set fix.level to the level the walk finds produced the incident".to_owned()
-    } else {
-        format!(
-            "set fix.level to the level that produced the incident; the walk found {} contributing",
-            level_list(&contributing)
-        )
-    };
-    out.push(rule.finding(
-        None,
-        "fix.level",
-        format!("The fix names no chain level, but the fix is always at a chain level: {hint}."),
-    ));
+    let message = say!(out,
+        doc: {
+            let hint = if contributing.is_empty() {
+                "set fix.level to the level the walk finds produced the incident".to_owned()
+            } else {
+                format!(
+                    "set fix.level to the level that produced the incident; the walk found {} contributing",
+                    level_list(&contributing)
+                )
+            };
+            format!("The fix names no chain level, but the fix is always at a chain level: {hint}.")
+        },
+        form: if contributing.is_empty() {
+            "Choose the level of the fix: the level the walk finds produced the incident.".to_owned()
+        } else {
+            format!(
+                "Choose the level of the fix: the walk found {} contributing.",
+                level_list(&contributing)
+            )
+        },
+    );
+    out.push(rule.finding(None, "fix.level", message));
 }
 
 #[cfg(test)]

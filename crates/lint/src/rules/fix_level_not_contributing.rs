@@ -5,7 +5,7 @@
 use postmortem_model::Postmortem;
 
 use super::level_list;
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM302",
@@ -19,7 +19,7 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     let Some(level) = pm.fix.level else {
         return;
     };
@@ -40,14 +40,17 @@ fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
             level.label()
         )
     };
-    out.push(rule.finding(
-        Some(level),
-        "fix.level",
-        format!(
+    let message = say!(out,
+        doc: format!(
             "The fix acts on {}, which the walk answered \"{verdict}\", so it is not at the level that produced the incident: {how}.",
             level.label()
         ),
-    ));
+        form: format!(
+            "The fix is at {}, which the walk answered “{verdict}”: {how}.",
+            level.label()
+        ),
+    );
+    out.push(rule.finding(Some(level), "fix.level", message));
 }
 
 #[cfg(test)]

@@ -2,8 +2,7 @@
 
 use postmortem_model::Postmortem;
 
-use super::the_fix_cap;
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM305",
@@ -17,16 +16,16 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     if pm.fix.owner.is_none() {
-        out.push(rule.finding(
-            pm.fix.level,
-            "fix.owner",
-            format!(
+        let message = say!(out,
+            doc: format!(
                 "{} has no owner: name the GitHub login that owns it, because the practice's fix is owned, dated and testable.",
-                the_fix_cap(pm)
+                super::the_fix_cap(pm)
             ),
-        ));
+            form: "Enter the GitHub login of the fix's owner.",
+        );
+        out.push(rule.finding(pm.fix.level, "fix.owner", message));
     }
 }
 

@@ -2,8 +2,8 @@
 
 use postmortem_model::Postmortem;
 
-use super::{blank, the_fix_cap};
-use crate::{Finding, Rule, Severity};
+use super::blank;
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM304",
@@ -17,16 +17,16 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     if blank(&pm.fix.statement) {
-        out.push(rule.finding(
-            pm.fix.level,
-            "fix.statement",
-            format!(
+        let message = say!(out,
+            doc: format!(
                 "{} does not say what changes: state the change at that level, e.g. \"the cold-cache warming job ships in the current cycle\".",
-                the_fix_cap(pm)
+                super::the_fix_cap(pm)
             ),
-        ));
+            form: "Say what changes at the fix's level: about the level, never about a person.",
+        );
+        out.push(rule.finding(pm.fix.level, "fix.statement", message));
     }
 }
 

@@ -4,8 +4,8 @@
 
 use postmortem_model::Postmortem;
 
-use super::{blank, the_fix_cap};
-use crate::{Finding, Rule, Severity};
+use super::blank;
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM307",
@@ -19,23 +19,28 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     if !blank(&pm.fix.test.statement) {
         return;
     }
-    let extra = if pm.fix.test.binding.is_some() {
-        " (the CI binding proves it to a machine; readers need the outcome in words)"
-    } else {
-        ""
-    };
-    out.push(rule.finding(
-        pm.fix.level,
-        "fix.test.statement",
-        format!(
-            "{} has no test{extra}: state the observable outcome that proves it, e.g. \"queue.render.p95 stays below 500ms during the next cold start\".",
-            the_fix_cap(pm)
+    let bound = pm.fix.test.binding.is_some();
+    let message = say!(out,
+        doc: format!(
+            "{} has no test{}: state the observable outcome that proves it, e.g. \"queue.render.p95 stays below 500ms during the next cold start\".",
+            super::the_fix_cap(pm),
+            if bound {
+                " (the CI binding proves it to a machine; readers need the outcome in words)"
+            } else {
+                ""
+            }
         ),
-    ));
+        form: if bound {
+            "Say in words what proves the fix works: the binding proves it to a machine, not to readers."
+        } else {
+            "Say what proves the fix works: an outcome anyone can observe."
+        },
+    );
+    out.push(rule.finding(pm.fix.level, "fix.test.statement", message));
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use postmortem_model::Postmortem;
 
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM003",
@@ -17,13 +17,13 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     if pm.held_at.is_none() {
-        out.push(rule.finding(
-            None,
-            "held_at",
-            "The postmortem does not say when it was held, so nobody can tell whether it met the practice's 72 hours: record held_at (the postmortem's timing, not a chain level).",
-        ));
+        let message = say!(out,
+            doc: "The postmortem does not say when it was held, so nobody can tell whether it met the practice's 72 hours: record held_at (the postmortem's timing, not a chain level).",
+            form: "Enter when the postmortem was held, so readers can see it met the 72 hours.",
+        );
+        out.push(rule.finding(None, "held_at", message));
     }
 }
 

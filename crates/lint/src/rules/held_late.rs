@@ -6,7 +6,7 @@ use chrono::TimeDelta;
 use postmortem_model::Postmortem;
 
 use super::human;
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 /// The practice's window.
 pub(crate) const WINDOW: TimeDelta = TimeDelta::hours(72);
@@ -23,20 +23,23 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     let (Some(start), Some(held)) = (pm.incident.started_at, pm.held_at) else {
         return;
     };
     let after = held - start;
     if after > WINDOW {
-        out.push(rule.finding(
-            None,
-            "held_at",
-            format!(
+        let message = say!(out,
+            doc: format!(
                 "The postmortem was held {} after the incident; the practice holds it within 72 hours, while 85% of postmortems still produce a fix (50% after a week), so schedule the next one sooner (the postmortem's timing, not a chain level).",
                 human(after)
             ),
-        ));
+            form: format!(
+                "Held {} after the incident, past 72 hours: record it as it was, and hold the next one sooner.",
+                human(after)
+            ),
+        );
+        out.push(rule.finding(None, "held_at", message));
     }
 }
 

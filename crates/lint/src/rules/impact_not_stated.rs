@@ -5,7 +5,7 @@
 use postmortem_model::Postmortem;
 
 use super::blank;
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM006",
@@ -19,13 +19,13 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     if blank(&pm.incident.user_impact) {
-        out.push(rule.finding(
-            None,
-            "incident.user_impact",
-            "The incident does not state its user impact: say who saw what, in numbers where possible, e.g. \"about 120 graders saw the queue above 2s\" (the incident itself, not a chain level).",
-        ));
+        let message = say!(out,
+            doc: "The incident does not state its user impact: say who saw what, in numbers where possible, e.g. \"about 120 graders saw the queue above 2s\" (the incident itself, not a chain level).",
+            form: "Describe the user impact: who saw what, in numbers where possible.",
+        );
+        out.push(rule.finding(None, "incident.user_impact", message));
     }
 }
 

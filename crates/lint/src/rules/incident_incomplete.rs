@@ -4,7 +4,7 @@
 use postmortem_model::Postmortem;
 
 use super::blank;
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM001",
@@ -18,38 +18,54 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     let i = &pm.incident;
-    let mut missing = |field: &'static str, what: &str| {
-        out.push(rule.finding(
-            None,
-            field,
-            format!("The incident has no {what} (the incident itself, before any chain level)."),
-        ));
-    };
-    if i.id.is_none() {
-        missing(
+    let missing = [
+        (
+            i.id.is_none(),
             "incident.id",
-            "id, so the postmortem is not bound to a specific incident: add its id, e.g. INC-2026-0142",
-        );
-    }
-    if blank(&i.title) {
-        missing(
+            say!(out,
+                doc: "id, so the postmortem is not bound to a specific incident: add its id, e.g. INC-2026-0142",
+                form: "Add the incident's id, e.g. INC-2026-0142: a postmortem is bound to one incident."),
+        ),
+        (
+            blank(&i.title),
             "incident.title",
-            "title, so nobody can tell which incident this is at a glance: add a one-line title that names the symptom, e.g. \"queue.render p95 above 2s\"",
-        );
-    }
-    if i.severity.is_none() {
-        missing(
+            say!(out,
+                doc: "title, so nobody can tell which incident this is at a glance: add a one-line title that names the symptom, e.g. \"queue.render p95 above 2s\"",
+                form: "Add a one-line title that names the symptom."),
+        ),
+        (
+            i.severity.is_none(),
             "incident.severity",
-            "severity, so the postmortem cannot be weighed against others: set SEV-1 to SEV-4",
-        );
-    }
-    if i.started_at.is_none() {
-        missing(
+            say!(out,
+                doc: "severity, so the postmortem cannot be weighed against others: set SEV-1 to SEV-4",
+                form: "Choose a severity, so this postmortem can be weighed against others."),
+        ),
+        (
+            i.started_at.is_none(),
             "incident.started_at",
-            "start time, so the timeline and the 72-hour window have no T+0:00: set when it started",
-        );
+            say!(out,
+                doc: "start time, so the timeline and the 72-hour window have no T+0:00: set when it started",
+                form: "Enter when the incident started: the timeline and the 72-hour clock count from it."),
+        ),
+    ];
+    for (is_missing, field, message) in missing {
+        if is_missing {
+            out.push(rule.finding(None, field, document_sentence(out.audience, message)));
+        }
+    }
+}
+
+/// The document's wording is one sentence around the missing part.
+fn document_sentence(audience: crate::Audience, part: String) -> String {
+    match audience {
+        #[cfg(feature = "document")]
+        crate::Audience::Document => {
+            format!("The incident has no {part} (the incident itself, before any chain level).")
+        }
+        #[cfg(any(test, feature = "form"))]
+        crate::Audience::Form => part,
     }
 }
 

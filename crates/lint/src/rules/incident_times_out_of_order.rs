@@ -6,7 +6,7 @@
 use postmortem_model::time::format_rfc3339;
 use postmortem_model::{Postmortem, Timestamp};
 
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM004",
@@ -20,51 +20,46 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     let i = &pm.incident;
-    let pairs: [(&str, Option<Timestamp>, &str, Option<Timestamp>); 5] = [
+    // Each time, its field and its label in the form.
+    type Named = (&'static str, &'static str, Option<Timestamp>);
+    let started: Named = ("incident.started_at", "Started at", i.started_at);
+    let mitigated: Named = ("incident.mitigated_at", "Mitigated at", i.mitigated_at);
+    let resolved: Named = ("incident.resolved_at", "Resolved at", i.resolved_at);
+    let pairs: [(Named, Named); 5] = [
         (
-            "incident.detected_at",
-            i.detected_at,
-            "incident.started_at",
-            i.started_at,
+            ("incident.detected_at", "Detected at", i.detected_at),
+            started,
         ),
-        (
-            "incident.mitigated_at",
-            i.mitigated_at,
-            "incident.started_at",
-            i.started_at,
-        ),
-        (
-            "incident.resolved_at",
-            i.resolved_at,
-            "incident.started_at",
-            i.started_at,
-        ),
-        (
-            "incident.resolved_at",
-            i.resolved_at,
-            "incident.mitigated_at",
-            i.mitigated_at,
-        ),
-        ("held_at", pm.held_at, "incident.started_at", i.started_at),
+        (mitigated, started),
+        (resolved, started),
+        (resolved, mitigated),
+        (("held_at", "Postmortem held at", pm.held_at), started),
     ];
     let mut reported: Vec<&str> = Vec::new();
-    for (late_field, late, early_field, early) in pairs {
+    for ((late_field, late_label, late), (early_field, early_label, early)) in pairs {
         let (Some(late), Some(early)) = (late, early) else {
             continue;
         };
         if late < early && !reported.contains(&late_field) {
             reported.push(late_field);
-            out.push(rule.finding(
-                None,
-                late_field,
-                format!(
+            let message = say!(out,
+                doc: format!(
                     "{late_field} ({}) comes before {early_field} ({}): correct the times so the timeline and the 72-hour window are measured from the right moment (the incident's times, not a chain level).",
                     format_rfc3339(late),
                     format_rfc3339(early)
                 ),
-            ));
+                form: format!(
+                    "“{late_label}” is earlier than “{early_label}” ({}): check both times and their time zones.",
+                    format_rfc3339(early)
+                ),
+            );
+            #[cfg(not(feature = "document"))]
+            let _ = (early_field, late);
+            #[cfg(not(any(test, feature = "form")))]
+            let _ = (late_label, early_label);
+            out.push(rule.finding(None, late_field, message));
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use postmortem_model::Postmortem;
 
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM401",
@@ -17,13 +17,13 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     if pm.readers.is_empty() {
-        out.push(rule.finding(
-            None,
-            "readers",
-            "Nobody in leadership is listed to read the postmortem, so it will be summarised, not read: hand them the artefact by listing them under readers, e.g. acme/leadership, because a meeting that retells it is the failure shape (leadership, not a chain level).",
-        ));
+        let message = say!(out,
+            doc: "Nobody in leadership is listed to read the postmortem, so it will be summarised, not read: hand them the artefact by listing them under readers, e.g. acme/leadership, because a meeting that retells it is the failure shape (leadership, not a chain level).",
+            form: "List who in leadership reads the postmortem itself: a meeting that retells it is not the same.",
+        );
+        out.push(rule.finding(None, "readers", message));
     }
 }
 

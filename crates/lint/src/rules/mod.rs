@@ -2,7 +2,7 @@
 //! level, the line of the practice it enforces and its tests.
 
 use chrono::TimeDelta;
-use postmortem_model::{ChainLevel, Postmortem};
+use postmortem_model::ChainLevel;
 
 use crate::Rule;
 
@@ -14,6 +14,7 @@ pub(crate) mod fix_is_a_feeling;
 pub(crate) mod fix_is_more_monitoring;
 pub(crate) mod fix_level_missing;
 pub(crate) mod fix_level_not_contributing;
+pub(crate) mod fix_not_bound;
 pub(crate) mod fix_not_dated;
 pub(crate) mod fix_not_owned;
 pub(crate) mod fix_not_stated;
@@ -70,6 +71,7 @@ pub(crate) static ALL: &[Rule] = &[
     fix_is_a_feeling::RULE,
     names_outside_timeline::RULE,
     fix_below_contributing_level::RULE,
+    fix_not_bound::RULE,
     leadership_summarised::RULE,
     runbook_not_named::RULE,
     runbook_not_updated::RULE,
@@ -85,7 +87,8 @@ pub(crate) fn blank(s: &str) -> bool {
 }
 
 /// "the L3 Scope fix", or "the fix (which names no chain level)".
-pub(crate) fn the_fix(pm: &Postmortem) -> String {
+#[cfg(feature = "document")]
+pub(crate) fn the_fix(pm: &postmortem_model::Postmortem) -> String {
     match pm.fix.level {
         Some(level) => format!("the {} fix", level.label()),
         None => "the fix (which names no chain level yet)".to_owned(),
@@ -93,7 +96,8 @@ pub(crate) fn the_fix(pm: &Postmortem) -> String {
 }
 
 /// "The L3 Scope fix", capitalised for the start of a message.
-pub(crate) fn the_fix_cap(pm: &Postmortem) -> String {
+#[cfg(feature = "document")]
+pub(crate) fn the_fix_cap(pm: &postmortem_model::Postmortem) -> String {
     let s = the_fix(pm);
     let mut chars = s.chars();
     match chars.next() {
@@ -145,14 +149,14 @@ pub(crate) fn human(d: TimeDelta) -> String {
 
 /// The practice's own example, `examples/queue-render.json`.
 #[cfg(test)]
-pub(crate) fn example() -> Postmortem {
+pub(crate) fn example() -> postmortem_model::Postmortem {
     postmortem_model::from_json(include_str!("../../../../examples/queue-render.json"))
         .expect("the practice example reads")
 }
 
 /// The codes `rule` finds in `pm`.
 #[cfg(test)]
-pub(crate) fn codes(rule: &Rule, pm: &Postmortem) -> Vec<&'static str> {
+pub(crate) fn codes(rule: &Rule, pm: &postmortem_model::Postmortem) -> Vec<&'static str> {
     rule.check(pm).iter().map(|f| f.code).collect()
 }
 
@@ -184,5 +188,137 @@ mod tests {
             level_list(&[L1, L3, L4]),
             "L1 Strategy, L3 Scope and L4 Execution"
         );
+    }
+}
+
+/// The form's wording, over every rule: no field paths, no JSON names.
+#[cfg(test)]
+mod form_wording {
+    use std::collections::BTreeSet;
+
+    use chrono::TimeDelta;
+    use postmortem_model::{ChainLevel, Postmortem, RepoPath, Verdict};
+
+    use super::{example, t};
+    use crate::{Audience, lint_for, several_fixes};
+
+    /// Postmortems that, between them, break every rule a postmortem
+    /// value can break.
+    fn every_rule_broken() -> Vec<Postmortem> {
+        let mut out = vec![Postmortem::default()];
+        let mut pm = example();
+        pm.held_at = Some(t("2026-05-23T10:00:00Z"));
+        pm.incident.detected_at = Some(t("2026-05-18T14:00:00Z"));
+        pm.holder.role = None;
+        pm.fix.due = Some(chrono::NaiveDate::from_ymd_opt(2026, 5, 20).unwrap());
+        out.push(pm);
+        let mut pm = example();
+        let first = pm.timeline[0].at;
+        pm.timeline[0].written_at = Some(first + TimeDelta::days(2));
+        pm.timeline[1].written_at = None;
+        pm.timeline[2].at = first - TimeDelta::hours(1);
+        pm.timeline[3].written_at = Some(pm.timeline[3].at - TimeDelta::hours(3));
+        pm.walk.strategy.reasoning.clear();
+        pm.runbook.worked.clear();
+        pm.adrs[0].conversation_on = None;
+        pm.adrs.push(Default::default());
+        pm.adrs.push(postmortem_model::AdrImplication {
+            path: "docs/adr/0013.txt".parse::<RepoPath>().ok(),
+            ..Default::default()
+        });
+        pm.runbook.path = "runbooks/RB-021.txt".parse::<RepoPath>().ok();
+        pm.fix.level = Some(ChainLevel::L1);
+        pm.fix.test.binding = None;
+        pm.fix.statement = "Maya will be more careful.".into();
+        pm.fix.test.statement = "Maya is more careful.".into();
+        pm.participants.push("Maya".into());
+        out.push(pm);
+        let mut pm = example();
+        for level in ChainLevel::ALL {
+            pm.walk.get_mut(level).verdict = Verdict::No;
+        }
+        out.push(pm);
+        let mut pm = example();
+        pm.fix.level = Some(ChainLevel::L5);
+        pm.walk.operation.verdict = Verdict::Yes;
+        pm.fix.statement = "Add an alert on the cache hit ratio.".into();
+        out.push(pm);
+        let mut pm = example();
+        pm.fix.level = Some(ChainLevel::L4);
+        pm.walk.execution.verdict = Verdict::Yes;
+        out.push(pm);
+        out
+    }
+
+    /// A field path or a JSON name: `fix.level`, `timeline[2]`,
+    /// `held_at`.
+    fn speaks_internals(message: &str) -> Option<String> {
+        for name in crate::order::NAMES {
+            if name.contains('_') && message.contains(name) {
+                return Some((*name).to_owned());
+            }
+            for sep in [".", "["] {
+                let needle = format!("{name}{sep}");
+                let mut from = 0;
+                while let Some(at) = message[from..].find(&needle) {
+                    let start = from + at;
+                    let end = start + needle.len();
+                    let before = message[..start].chars().next_back();
+                    let after = message[end..].chars().next();
+                    if !before.is_some_and(|c| c.is_alphanumeric())
+                        && after.is_some_and(|c| c.is_ascii_alphanumeric())
+                    {
+                        return Some(needle);
+                    }
+                    from = end;
+                }
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn the_internals_detector_sees_paths_and_names() {
+        assert!(speaks_internals("set fix.level to L3").is_some());
+        assert!(speaks_internals("timeline[2] comes first").is_some());
+        assert!(speaks_internals("record held_at").is_some());
+        assert!(speaks_internals("the fix. The test.").is_none());
+        assert!(speaks_internals("Choose the level of the fix.").is_none());
+    }
+
+    #[test]
+    fn every_rule_speaks_to_the_form_in_its_words() {
+        let mut seen = BTreeSet::new();
+        let mut messages = Vec::new();
+        for pm in every_rule_broken() {
+            for f in lint_for(&pm, Audience::Form) {
+                seen.insert(f.code);
+                messages.push((f.code, f.message));
+            }
+        }
+        let several = several_fixes(3, None, Audience::Form);
+        seen.insert(several.code);
+        messages.push((several.code, several.message));
+        let all: BTreeSet<&str> = super::ALL.iter().map(|r| r.code).collect();
+        assert_eq!(seen, all, "every rule is exercised");
+        for (code, message) in messages {
+            assert_eq!(speaks_internals(&message), None, "{code}: {message}");
+            let doc_name = ["PM", "error", "warning"];
+            assert!(
+                !doc_name.iter().any(|w| message.starts_with(w)),
+                "{code}: {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_document_wording_keeps_its_paths() {
+        let mut pm = example();
+        pm.fix.level = None;
+        let doc = lint_for(&pm, Audience::Document);
+        assert!(doc[0].message.contains("fix.level"));
+        let form = lint_for(&pm, Audience::Form);
+        assert_eq!((form[0].code, &form[0].field), (doc[0].code, &doc[0].field));
+        assert!(!form[0].message.contains("fix.level"));
     }
 }

@@ -20,7 +20,7 @@
 use postmortem_model::{ChainLevel, FieldPath, Postmortem, Reader};
 
 use crate::text::{find, is_word_char};
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 /// Roles, not people: the positions the practice speaks of.
 const ROLES: &[&str] = &[
@@ -215,7 +215,7 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     let names = names(pm);
     let fix_level = pm.fix.level;
     let fix_label = fix_level.map_or_else(|| "its level".to_owned(), |l| l.label());
@@ -276,16 +276,17 @@ fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
         } else {
             "say what the decision got wrong, not who".to_owned()
         };
-        out.push(
-            rule.finding(
-                level,
-                field,
-                format!(
-                    "{what} \"{quote}\" outside the timeline; Blameless: names appear only in the timeline; the fix is at a level, not a person, so {instead}."
-                ),
-            )
-            .with_quote(quote),
+        let message = say!(out,
+            doc: format!(
+                "{what} \"{quote}\" outside the timeline; Blameless: names appear only in the timeline; the fix is at a level, not a person, so {instead}."
+            ),
+            form: format!(
+                "“{quote}” names a person, and names belong only in the timeline: {instead}."
+            ),
         );
+        #[cfg(not(feature = "document"))]
+        let _ = what;
+        out.push(rule.finding(level, field, message).with_quote(quote));
     }
 }
 

@@ -3,7 +3,7 @@
 
 use postmortem_model::Postmortem;
 
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM005",
@@ -17,19 +17,19 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     if pm.holder.login.is_none() {
-        out.push(rule.finding(
-            None,
-            "holder.login",
-            "Nobody holds the postmortem: the practice has the TL, or the on-call who held the bridge, drive it, so set the holder's login (the postmortem itself, not a chain level).",
-        ));
+        let message = say!(out,
+            doc: "Nobody holds the postmortem: the practice has the TL, or the on-call who held the bridge, drive it, so set the holder's login (the postmortem itself, not a chain level).",
+            form: "Enter who holds the postmortem: the tech lead, or the on-call who held the bridge.",
+        );
+        out.push(rule.finding(None, "holder.login", message));
     } else if pm.holder.role.is_none() {
-        out.push(rule.finding(
-            None,
-            "holder.role",
-            "The holder's role is not given: say whether they hold the postmortem as tech-lead or as the on-call who held the bridge (the postmortem itself, not a chain level).",
-        ));
+        let message = say!(out,
+            doc: "The holder's role is not given: say whether they hold the postmortem as tech-lead or as the on-call who held the bridge (the postmortem itself, not a chain level).",
+            form: "Choose the holder's role: tech lead, or the on-call who held the bridge.",
+        );
+        out.push(rule.finding(None, "holder.role", message));
     }
 }
 

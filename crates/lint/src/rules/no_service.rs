@@ -3,7 +3,7 @@
 
 use postmortem_model::Postmortem;
 
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM007",
@@ -17,13 +17,13 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     if pm.incident.services.is_empty() {
-        out.push(rule.finding(
-            None,
-            "incident.services",
-            "The incident names no service, so the published postmortem cannot be found by service: list the services it touched, e.g. queue-render (publishing, not a chain level).",
-        ));
+        let message = say!(out,
+            doc: "The incident names no service, so the published postmortem cannot be found by service: list the services it touched, e.g. queue-render (publishing, not a chain level).",
+            form: "List the services the incident touched.",
+        );
+        out.push(rule.finding(None, "incident.services", message));
     }
 }
 

@@ -4,7 +4,7 @@
 
 use postmortem_model::{ChainLevel, Postmortem};
 
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM101",
@@ -18,13 +18,13 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     if pm.timeline.is_empty() {
-        out.push(rule.finding(
-            Some(ChainLevel::L5),
-            "timeline",
-            "The postmortem has no timeline, and a missing timeline is itself the chain-level signal at L5 Operation (runbook and on-call discipline): add the on-call's during-the-incident notes, and make writing them a step of the runbook.",
-        ));
+        let message = say!(out,
+            doc: "The postmortem has no timeline, and a missing timeline is itself the chain-level signal at L5 Operation (runbook and on-call discipline): add the on-call's during-the-incident notes, and make writing them a step of the runbook.",
+            form: "Add the notes the on-call wrote during the incident. If nobody wrote any, that is a finding at L5 Operation.",
+        );
+        out.push(rule.finding(Some(ChainLevel::L5), "timeline", message));
     }
 }
 

@@ -3,7 +3,7 @@
 
 use postmortem_model::{ChainLevel, Postmortem};
 
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM402",
@@ -17,13 +17,13 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     if pm.runbook.path.is_none() {
-        out.push(rule.finding(
-            Some(ChainLevel::L5),
-            "runbook.path",
-            "The postmortem names no runbook (L5 Operation): give the path of the runbook that was used, e.g. runbooks/RB-021.md, so it is updated today and the postmortem is published next to it; if there was none, that is the L5 finding.",
-        ));
+        let message = say!(out,
+            doc: "The postmortem names no runbook (L5 Operation): give the path of the runbook that was used, e.g. runbooks/RB-021.md, so it is updated today and the postmortem is published next to it; if there was none, that is the L5 finding.",
+            form: "Enter the runbook that was used: the postmortem is published next to it. If there was none, that is a finding at L5 Operation.",
+        );
+        out.push(rule.finding(Some(ChainLevel::L5), "runbook.path", message));
     }
 }
 

@@ -4,7 +4,7 @@
 use postmortem_model::{ChainLevel, Postmortem};
 
 use super::blank;
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM403",
@@ -18,14 +18,14 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     let r = &pm.runbook;
     if blank(&r.worked) && blank(&r.did_not_work) && blank(&r.faster_next_time) {
-        out.push(rule.finding(
-            Some(ChainLevel::L5),
-            "runbook",
-            "The runbook update is empty (L5 Operation), so operational knowledge dies with the on-call: before the postmortem closes, write what worked, what did not and what would be faster next time, and edit the runbook today.",
-        ));
+        let message = say!(out,
+            doc: "The runbook update is empty (L5 Operation), so operational knowledge dies with the on-call: before the postmortem closes, write what worked, what did not and what would be faster next time, and edit the runbook today.",
+            form: "Write what worked, what did not and what would be faster next time: the runbook gets them today.",
+        );
+        out.push(rule.finding(Some(ChainLevel::L5), "runbook", message));
     }
 }
 

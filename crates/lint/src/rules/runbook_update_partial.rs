@@ -6,7 +6,7 @@
 use postmortem_model::{ChainLevel, Postmortem};
 
 use super::blank;
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM404",
@@ -20,29 +20,41 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     let r = &pm.runbook;
     let parts = [
-        ("runbook.worked", &r.worked, "what worked"),
-        ("runbook.did_not_work", &r.did_not_work, "what did not work"),
+        ("runbook.worked", &r.worked, "what worked", "What worked"),
+        (
+            "runbook.did_not_work",
+            &r.did_not_work,
+            "what did not work",
+            "What did not work",
+        ),
         (
             "runbook.faster_next_time",
             &r.faster_next_time,
             "what would be faster next time",
+            "What would be faster next time",
         ),
     ];
-    if parts.iter().all(|(_, text, _)| blank(text)) {
+    if parts.iter().all(|(_, text, _, _)| blank(text)) {
         return;
     }
-    for (field, text, what) in parts {
+    for (field, text, what, label) in parts {
         if blank(text) {
-            out.push(rule.finding(
-                Some(ChainLevel::L5),
-                field,
-                format!(
+            let message = say!(out,
+                doc: format!(
                     "The runbook update does not say {what} (L5 Operation): the practice asks for what worked, what didn't and what would be faster next time; write \"nothing\" if that is the honest answer."
                 ),
-            ));
+                form: format!(
+                    "Fill in “{label}” too; write “nothing” if that is the honest answer."
+                ),
+            );
+            #[cfg(not(feature = "document"))]
+            let _ = what;
+            #[cfg(not(any(test, feature = "form")))]
+            let _ = label;
+            out.push(rule.finding(Some(ChainLevel::L5), field, message));
         }
     }
 }

@@ -7,7 +7,7 @@
 
 use postmortem_model::Postmortem;
 
-use crate::{Finding, Rule, Severity};
+use crate::{Audience, Finding, Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM303",
@@ -22,17 +22,20 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 /// Nothing to check: a postmortem value holds one fix by construction.
-fn check(_: &Rule, _: &Postmortem, _: &mut Vec<Finding>) {}
+fn check(_: &Rule, _: &Postmortem, _: &mut Out) {}
 
 /// The finding for a text that lists `count` fixes.
-pub(crate) fn finding(count: usize, line: Option<u32>) -> Finding {
-    let mut f = RULE.finding(
-        None,
-        "fix",
-        format!(
+pub(crate) fn finding(count: usize, line: Option<u32>, audience: Audience) -> Finding {
+    let out = Out::new(audience);
+    let message = say!(out,
+        doc: format!(
             "The postmortem lists {count} fixes, and postmortems with three fixes tested none in 40% of cases: keep the one at the level that produced the incident, because a postmortem lands one fix; the rest go to the retro (or to the next postmortem if the incident recurs)."
         ),
+        form: format!(
+            "This postmortem lists {count} fixes: keep the one at the level that produced the incident. The rest go to the retro, or to the next postmortem if the incident recurs."
+        ),
     );
+    let mut f = RULE.finding(None, "fix", message);
     f.line = line;
     f
 }
@@ -44,7 +47,7 @@ mod tests {
 
     #[test]
     fn the_finding_names_the_count_and_the_rule() {
-        let f = finding(3, None);
+        let f = finding(3, None, Audience::Document);
         assert_eq!((f.code, f.rule), ("PM303", "several-fixes"));
         assert!(f.message.contains("lists 3 fixes"));
         assert!(f.message.contains("one fix; the rest go to the retro"));

@@ -4,7 +4,7 @@
 
 use postmortem_model::{ChainLevel, FieldPath, Postmortem, RepoPath};
 
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM407",
@@ -23,21 +23,21 @@ fn markdown(p: &RepoPath) -> bool {
     lower.ends_with(".md") || lower.ends_with(".markdown")
 }
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     if let Some(p) = pm.runbook.path.as_ref().filter(|p| !markdown(p)) {
-        out.push(rule.finding(
-            Some(ChainLevel::L5),
-            "runbook.path",
-            format!("The runbook {p} is not a Markdown file: name the runbook's .md file (e.g. runbooks/RB-021.md), which the postmortem's update is added to."),
-        ));
+        let message = say!(out,
+            doc: format!("The runbook {p} is not a Markdown file: name the runbook's .md file (e.g. runbooks/RB-021.md), which the postmortem's update is added to."),
+            form: format!("{p} is not a Markdown file: enter the runbook's .md file."),
+        );
+        out.push(rule.finding(Some(ChainLevel::L5), "runbook.path", message));
     }
     for (i, adr) in pm.adrs.iter().enumerate() {
         if let Some(p) = adr.path.as_ref().filter(|p| !markdown(p)) {
-            out.push(rule.finding(
-                Some(ChainLevel::L5),
-                FieldPath::adr(i, "path"),
-                format!("The ADR {p} is not a Markdown file: name the decision record's .md file (e.g. docs/adr/0012-cache-warming.md), which gets a link back to the postmortem."),
-            ));
+            let message = say!(out,
+                doc: format!("The ADR {p} is not a Markdown file: name the decision record's .md file (e.g. docs/adr/0012-cache-warming.md), which gets a link back to the postmortem."),
+                form: format!("{p} is not a Markdown file: enter the ADR's .md file."),
+            );
+            out.push(rule.finding(Some(ChainLevel::L5), FieldPath::adr(i, "path"), message));
         }
     }
 }

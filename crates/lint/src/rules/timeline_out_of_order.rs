@@ -3,7 +3,7 @@
 
 use postmortem_model::{ChainLevel, Postmortem};
 
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM104",
@@ -17,15 +17,23 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     if let Some(i) = (1..pm.timeline.len()).find(|&i| pm.timeline[i].at < pm.timeline[i - 1].at) {
-        out.push(rule.finding(
-            Some(ChainLevel::L5),
-            format!("timeline[{i}].at").as_str(),
-            format!(
+        let message = say!(out,
+            doc: format!(
                 "timeline[{i}] happened before timeline[{}] above it: keep the timeline oldest first, as the on-call wrote it, so the postmortem can read it in order (L5 Operation).",
                 i - 1
             ),
+            form: format!(
+                "Entry {} happened before entry {} above it: sort the timeline oldest first, so it reads in order.",
+                i + 1,
+                i
+            ),
+        );
+        out.push(rule.finding(
+            Some(ChainLevel::L5),
+            format!("timeline[{i}].at").as_str(),
+            message,
         ));
     }
 }

@@ -16,7 +16,7 @@ use chrono::TimeDelta;
 use postmortem_model::{ChainLevel, Postmortem, TimelineEntry, Timestamp};
 
 use super::human;
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 /// How long after the event an entry may be written.
 pub(crate) const AFTER_EVENT: TimeDelta = TimeDelta::hours(2);
@@ -43,7 +43,7 @@ pub(crate) fn reconstructed(entry: &TimelineEntry, closed: Option<Timestamp>) ->
     written - entry.at > AFTER_EVENT && closed.is_none_or(|end| written - end > AFTER_CLOSE)
 }
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     let closed = pm.incident.resolved_at.or(pm.incident.mitigated_at);
     let late: Vec<usize> = (0..pm.timeline.len())
         .filter(|&i| reconstructed(&pm.timeline[i], closed))
@@ -64,13 +64,21 @@ fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
             pm.timeline.len()
         )
     };
-    out.push(rule.finding(
-        Some(ChainLevel::L5),
-        format!("timeline[{first}].written_at").as_str(),
-        format!(
+    let message = say!(out,
+        doc: format!(
             "{how_many} written after the incident (timeline[{first}] {} after the event), so the timeline was reconstructed, which the practice treats as a chain-level signal in itself at L5 Operation: fix the runbook and on-call discipline so the on-call writes the timeline during the incident.",
             human(lag)
         ),
+        form: format!(
+            "{how_many} written after the incident (entry {}, {} later): a reconstructed timeline is a finding at L5 Operation.",
+            first + 1,
+            human(lag)
+        ),
+    );
+    out.push(rule.finding(
+        Some(ChainLevel::L5),
+        format!("timeline[{first}].written_at").as_str(),
+        message,
     ));
 }
 

@@ -3,7 +3,7 @@
 
 use postmortem_model::{ChainLevel, Postmortem};
 
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM103",
@@ -17,21 +17,29 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     let unknown: Vec<usize> = (0..pm.timeline.len())
         .filter(|&i| pm.timeline[i].written_at.is_none())
         .collect();
     let Some(&first) = unknown.first() else {
         return;
     };
-    out.push(rule.finding(
-        Some(ChainLevel::L5),
-        format!("timeline[{first}].written_at").as_str(),
-        format!(
+    let message = say!(out,
+        doc: format!(
             "{} of {} timeline entries do not say when they were written, so nobody can tell whether the timeline was written during the incident (L5 Operation): record written_at for each entry, as the on-call's notes or a chat export do.",
             unknown.len(),
             pm.timeline.len()
         ),
+        form: format!(
+            "{} of {} entries lack “Written at”: it shows the timeline was written during the incident.",
+            unknown.len(),
+            pm.timeline.len()
+        ),
+    );
+    out.push(rule.finding(
+        Some(ChainLevel::L5),
+        format!("timeline[{first}].written_at").as_str(),
+        message,
     ));
 }
 

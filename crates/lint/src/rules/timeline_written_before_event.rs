@@ -6,7 +6,7 @@ use chrono::TimeDelta;
 use postmortem_model::{ChainLevel, Postmortem};
 
 use super::human;
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 /// How far a write time may precede its event before it is reported.
 pub(crate) const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
@@ -23,20 +23,28 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     for (i, e) in pm.timeline.iter().enumerate() {
         let Some(written) = e.written_at else {
             continue;
         };
         let early = e.at - written;
         if early > CLOCK_SKEW {
-            out.push(rule.finding(
-                Some(ChainLevel::L5),
-                format!("timeline[{i}].written_at").as_str(),
-                format!(
+            let message = say!(out,
+                doc: format!(
                     "timeline[{i}] says it was written {} before the event it records: correct at or written_at, so the timeline shows it was written during the incident (L5 Operation).",
                     human(early)
                 ),
+                form: format!(
+                    "Entry {} says it was written {} before it happened: check “Happened at” and “Written at”, and their time zones.",
+                    i + 1,
+                    human(early)
+                ),
+            );
+            out.push(rule.finding(
+                Some(ChainLevel::L5),
+                format!("timeline[{i}].written_at").as_str(),
+                message,
             ));
         }
     }

@@ -3,7 +3,7 @@
 
 use postmortem_model::{ChainLevel, Postmortem, Verdict};
 
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM203",
@@ -17,16 +17,16 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     let all_no = ChainLevel::ALL
         .into_iter()
         .all(|l| pm.walk.get(l).verdict == Verdict::No);
     if all_no {
-        out.push(rule.finding(
-            None,
-            "walk",
-            "The walk answered \"no\" at all five chain levels, yet every defect traces to a level: revisit the walk, starting at the level above the symptom, and mark the level that produced or failed to catch the incident.",
-        ));
+        let message = say!(out,
+            doc: "The walk answered \"no\" at all five chain levels, yet every defect traces to a level: revisit the walk, starting at the level above the symptom, and mark the level that produced or failed to catch the incident.",
+            form: "Every level says “no”, yet every incident traces to one: look again, from the level above the symptom.",
+        );
+        out.push(rule.finding(None, "walk", message));
     }
 }
 

@@ -3,7 +3,7 @@
 
 use postmortem_model::{ChainLevel, FieldPath, Postmortem, Verdict};
 
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM201",
@@ -17,18 +17,21 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     for level in ChainLevel::ALL {
         if pm.walk.get(level).verdict == Verdict::Unanswered {
-            out.push(rule.finding(
-                Some(level),
-                FieldPath::walk(level, "verdict"),
-                format!(
+            let message = say!(out,
+                doc: format!(
                     "{} is unanswered in the chain walk, and postmortems without the walk fix at L5 in 70% of cases: answer \"{}\" with no, possibly or yes.",
                     level.label(),
                     level.question()
                 ),
-            ));
+                form: format!(
+                    "Answer for {}: no, possibly or yes. Skipping a level is how most fixes end up at L5.",
+                    level.label()
+                ),
+            );
+            out.push(rule.finding(Some(level), FieldPath::walk(level, "verdict"), message));
         }
     }
 }

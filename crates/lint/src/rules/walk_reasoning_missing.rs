@@ -4,7 +4,7 @@
 use postmortem_model::{ChainLevel, FieldPath, Postmortem, Verdict};
 
 use super::blank;
-use crate::{Finding, Rule, Severity};
+use crate::{Out, Rule, Severity, say};
 
 pub(crate) const RULE: Rule = Rule {
     code: "PM202",
@@ -18,19 +18,23 @@ pub(crate) const RULE: Rule = Rule {
     check,
 };
 
-fn check(rule: &Rule, pm: &Postmortem, out: &mut Vec<Finding>) {
+fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
     for level in ChainLevel::ALL {
         let answer = pm.walk.get(level);
         if answer.verdict != Verdict::Unanswered && blank(&answer.reasoning) {
-            out.push(rule.finding(
-                Some(level),
-                FieldPath::walk(level, "reasoning"),
-                format!(
+            let message = say!(out,
+                doc: format!(
                     "{} is answered \"{}\" without reasoning: write the evidence for the verdict, as in \"the warming job was not yet in production\", so the walk can be checked.",
                     level.label(),
                     answer.verdict
                 ),
-            ));
+                form: format!(
+                    "You answered “{}” for {}: write the evidence under “Why?”, so others can check the walk.",
+                    answer.verdict,
+                    level.label()
+                ),
+            );
+            out.push(rule.finding(Some(level), FieldPath::walk(level, "reasoning"), message));
         }
     }
 }
