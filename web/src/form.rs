@@ -587,10 +587,15 @@ fn field_view(
     });
     let findings = form.watch_findings(&path);
     let p4 = path.clone();
-    // `change` fires when the person leaves a field they edited: its
-    // findings show from then on.
-    let p5 = path.clone();
-    let on_change = move |_| form.touch(&p5);
+    // Leaving a field after editing it (even back to what it held) shows
+    // its findings from then on.
+    let edited = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (e1, p5) = (edited.clone(), path.clone());
+    let on_blur = move |_| {
+        if e1.load(std::sync::atomic::Ordering::Relaxed) {
+            form.touch(&p5);
+        }
+    };
     // A parse error waits like a finding (a closure of `Copy` captures,
     // cheaper in the WebAssembly than a derived signal).
     let p6 = StoredValue::new(path.clone());
@@ -602,6 +607,7 @@ fn field_view(
         }
     };
     let on_input = move |ev: leptos::ev::Event| {
+        edited.store(true, std::sync::atomic::Ordering::Relaxed);
         let raw = event_target_value(&ev);
         let mut result = Ok(());
         let mut shown = String::new();
@@ -654,7 +660,7 @@ fn field_view(
                 aria-describedby=described_by
                 aria-invalid=invalid
                 on:input=on_input
-                on:change=on_change
+                on:blur=on_blur
             />
         }
         .into_any(),
@@ -667,7 +673,7 @@ fn field_view(
                 aria-describedby=described_by
                 aria-invalid=invalid
                 on:input=on_input
-                on:change=on_change
+                on:blur=on_blur
             ></textarea>
         }
         .into_any(),
