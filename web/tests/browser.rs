@@ -57,6 +57,9 @@ fn type_into(el: &Element, text: &str) {
     init.set_bubbles(true);
     let event = web_sys::Event::new_with_event_init_dict("input", &init).unwrap();
     el.dispatch_event(&event).unwrap();
+    // A person types, then leaves the field: its findings show from then on.
+    el.dispatch_event(&web_sys::Event::new("blur").unwrap())
+        .unwrap();
 }
 
 fn press_enter(el: &Element) {
@@ -114,6 +117,10 @@ async fn findings_appear_at_their_field_and_leave_when_fixed() {
     let (root, _handle) = mounted("INC-T2");
     settle().await;
     let title = field(&root, "incident-title");
+    // Nothing shows on a pristine form; edited and left, the title speaks.
+    assert!(root.query_selector(".findings").unwrap().is_none());
+    type_into(&title, "");
+    settle().await;
     let described = title.get_attribute("aria-describedby").unwrap_or_default();
     assert!(described.contains("incident-title-findings"), "{described}");
     let findings = field(&root, "incident-title-findings")
