@@ -459,15 +459,16 @@ impl FormState {
 }
 
 /// The findings that point at exactly `path`, once they are shown.
+/// `Seen` is asked only where a finding points: a lint run visits every
+/// field on screen, and most have none.
 fn shown_at<'a>(
-    seen: &Seen,
+    seen: &'a Seen,
     findings: &'a [Finding],
     path: &'a str,
 ) -> impl Iterator<Item = &'a Finding> + Clone {
-    let shown = seen.shows(path);
     findings
         .iter()
-        .filter(move |f| shown && f.field.as_str() == path)
+        .filter(move |f| f.field.as_str() == path && seen.shows(path))
 }
 
 /// What kind of control a field is.
@@ -579,10 +580,16 @@ fn field_view(
             parse_error.set(error);
         }
     };
+    // Whether this field's parse error shows: its own signal, so a field
+    // left elsewhere redraws no other field (a form-wide one would rerun
+    // every field's closures on each blur, 2,000 on a 500-entry timeline).
+    let visible = RwSignal::new(form.seen.with_untracked(|s| s.shows(&path)));
+    let p6 = path.clone();
     Effect::new(move |first: Option<()>| {
         form.reread.track();
         if first.is_some() {
             show(read());
+            visible.set(form.seen.with_untracked(|s| s.shows(&p6)));
         }
     });
     let findings = form.watch_findings(&path);
@@ -594,18 +601,11 @@ fn field_view(
     let on_blur = move |_| {
         if e1.load(std::sync::atomic::Ordering::Relaxed) {
             form.touch(&p5);
+            visible.set(true);
         }
     };
-    // A parse error waits like a finding (a closure of `Copy` captures,
-    // cheaper in the WebAssembly than a derived signal).
-    let p6 = StoredValue::new(path.clone());
-    let parse_error = move || {
-        if p6.with_value(|p| form.shows(p)) {
-            parse_error.get()
-        } else {
-            None
-        }
-    };
+    // A parse error waits like a finding.
+    let parse_error = move || parse_error.get().filter(|_| visible.get());
     let on_input = move |ev: leptos::ev::Event| {
         edited.store(true, std::sync::atomic::Ordering::Relaxed);
         let raw = event_target_value(&ev);

@@ -32,13 +32,18 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
 /// reads the clock: for live timeline entries and the 72-hour clock.
 #[cfg(target_arch = "wasm32")]
 pub fn now() -> Timestamp {
+    in_browser_zone(&js_sys::Date::new_0())
+}
+
+/// A JavaScript date as a timestamp in the browser's UTC offset at that
+/// instant.
+#[cfg(target_arch = "wasm32")]
+fn in_browser_zone(date: &js_sys::Date) -> Timestamp {
     use chrono::Offset;
-    let date = js_sys::Date::new_0();
-    let millis = date.get_time() as i64;
     // getTimezoneOffset is minutes *behind* UTC.
     let offset_seconds = -(date.get_timezone_offset() as i32) * 60;
     let offset = FixedOffset::east_opt(offset_seconds).unwrap_or_else(|| chrono::Utc.fix());
-    DateTime::from_timestamp_millis(millis)
+    DateTime::from_timestamp_millis(date.get_time() as i64)
         .unwrap_or_default()
         .with_timezone(&offset)
 }
@@ -58,11 +63,9 @@ pub fn now() -> Timestamp {
 /// daylight-saving change before then is honoured).
 #[cfg(target_arch = "wasm32")]
 pub fn local(t: Timestamp) -> Timestamp {
-    use chrono::Offset;
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.timestamp_millis() as f64));
-    let offset_seconds = -(date.get_timezone_offset() as i32) * 60;
-    let offset = FixedOffset::east_opt(offset_seconds).unwrap_or_else(|| chrono::Utc.fix());
-    t.with_timezone(&offset)
+    in_browser_zone(&js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+        t.timestamp_millis() as f64,
+    )))
 }
 
 /// `t` in UTC outside a browser (native unit tests).
@@ -121,7 +124,7 @@ pub fn clock_sentence(
     } else {
         (
             format!(
-                "The 72 hours closed {} ago ({closes}): hold the postmortem now; late is better than never.",
+                "The 72 hours closed {} ago ({closes}): hold the postmortem now, late or not.",
                 span(-left),
             ),
             ClockState::Late,
