@@ -25,47 +25,35 @@ fn check(rule: &Rule, pm: &Postmortem, out: &mut Out) {
             i.id.is_none(),
             "incident.id",
             say!(out,
-                doc: "id, so the postmortem is not bound to a specific incident: add its id, e.g. INC-2026-0142",
+                doc: "The incident has no id, so the postmortem is not bound to a specific incident: add its id, e.g. INC-2026-0142 (the incident itself, before any chain level).",
                 form: "Add the incident's id, e.g. INC-2026-0142: a postmortem is bound to one incident."),
         ),
         (
             blank(&i.title),
             "incident.title",
             say!(out,
-                doc: "title, so nobody can tell which incident this is at a glance: add a one-line title that names the symptom, e.g. \"queue.render p95 above 2s\"",
+                doc: "The incident has no title, so nobody can tell which incident this is at a glance: add a one-line title that names the symptom, e.g. \"queue.render p95 above 2s\" (the incident itself, before any chain level).",
                 form: "Add a one-line title that names the symptom."),
         ),
         (
             i.severity.is_none(),
             "incident.severity",
             say!(out,
-                doc: "severity, so the postmortem cannot be weighed against others: set SEV-1 to SEV-4",
+                doc: "The incident has no severity, so the postmortem cannot be weighed against others: set SEV-1 to SEV-4 (the incident itself, before any chain level).",
                 form: "Choose a severity, so this postmortem can be weighed against others."),
         ),
         (
             i.started_at.is_none(),
             "incident.started_at",
             say!(out,
-                doc: "start time, so the timeline and the 72-hour window have no T+0:00: set when it started",
+                doc: "The incident has no start time, so the timeline and the 72-hour window have no T+0:00: set when it started (the incident itself, before any chain level).",
                 form: "Enter when the incident started: the timeline and the 72-hour clock count from it."),
         ),
     ];
     for (is_missing, field, message) in missing {
         if is_missing {
-            out.push(rule.finding(None, field, document_sentence(out.audience, message)));
+            out.push(rule.finding(None, field, message));
         }
-    }
-}
-
-/// The document's wording is one sentence around the missing part.
-fn document_sentence(audience: crate::Audience, part: String) -> String {
-    match audience {
-        #[cfg(feature = "document")]
-        crate::Audience::Document => {
-            format!("The incident has no {part} (the incident itself, before any chain level).")
-        }
-        #[cfg(any(test, feature = "form"))]
-        crate::Audience::Form => part,
     }
 }
 
