@@ -5,7 +5,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use proptest::prelude::*;
 
-use crate::tests::{assert_accounted, option_sets};
+use crate::tests::{assert_accounted, lines_of, option_sets};
 use crate::{Import, ImportOptions, import};
 
 fn ts(s: &str) -> DateTime<FixedOffset> {
@@ -280,11 +280,7 @@ fn chat() -> impl Strategy<Value = String> {
         "[ -~]{0,12}",
         any::<String>(),
     ];
-    prop::collection::vec(
-        prop::collection::vec(piece, 0..4).prop_map(|pieces| pieces.concat()),
-        0..14,
-    )
-    .prop_map(|lines| lines.join("\n"))
+    lines_of(piece, 4, 14)
 }
 
 /// Text shaped like Slack's export, often broken.

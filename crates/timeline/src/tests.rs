@@ -617,9 +617,18 @@ fn notes() -> impl Strategy<Value = String> {
         "[ -~]{0,12}",
         any::<String>(),
     ];
+    lines_of(piece, 5, 12)
+}
+
+/// Fewer than `lines` lines, each fewer than `per_line` pieces joined.
+pub(crate) fn lines_of(
+    piece: impl Strategy<Value = String>,
+    per_line: usize,
+    lines: usize,
+) -> impl Strategy<Value = String> {
     prop::collection::vec(
-        prop::collection::vec(piece, 0..5).prop_map(|pieces| pieces.concat()),
-        0..12,
+        prop::collection::vec(piece, 0..per_line).prop_map(|pieces| pieces.concat()),
+        0..lines,
     )
     .prop_map(|lines| lines.join("\n"))
 }
